@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Where the package's own files (wsdl/, fixtures/) live, whether run from src/ or dist/. */
+export const PACKAGE_ROOT = path.resolve(__dirname, '..');
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** Every setting, its environment variable, default and allowed values. The README's table mirrors this. */
+export const ConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  ticketTtlDays: z.coerce.number().positive().max(3650).default(30),
+  maxTickets: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
+  trustedPassword: z.string().min(1).default('MyServerSecret'),
+  usersFile: z
+    .string()
+    .min(1)
+    .default(path.join(PACKAGE_ROOT, 'fixtures', 'users.json')),
+  wsdlFile: z
+    .string()
+    .min(1)
+    .default(path.join(PACKAGE_ROOT, 'wsdl', 'srv.wsdl')),
+  trustProxy: z.union([z.boolean(), flag]).default(false),
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Environment variable of each setting. */
+export const ENVIRONMENT_VARIABLES: Record<keyof Config, string> = {
+  port: 'PORT',
+  host: 'HOST',
+  ticketTtlDays: 'TICKET_TTL_DAYS',
+  maxTickets: 'MAX_TICKETS',
+  trustedPassword: 'TRUSTED_PASSWORD',
+  usersFile: 'USERS_FILE',
+  wsdlFile: 'WSDL_FILE',
+  trustProxy: 'TRUST_PROXY',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+};
+
+export class ConfigError extends Error {}
+
+/** Validates once; a bad value stops the start with the key, the value and what is allowed. */
+export function resolveConfig(input: Partial<ConfigInput> = {}): Config {
+  const result = ConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    const variable = ENVIRONMENT_VARIABLES[key as keyof Config] ?? key;
+    const value = (input as Record<string, unknown>)[key];
+    return `${variable}=${JSON.stringify(value)}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+}
+
+export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<ConfigInput> {
+  const input: Record<string, string> = {};
+  for (const [key, variable] of Object.entries(ENVIRONMENT_VARIABLES)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  return input as Partial<ConfigInput>;
+}

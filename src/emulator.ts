@@ -1,0 +1,55 @@
+import { systemClock, DAY_MS, type Clock } from './clock';
+import { resolveConfig, type Config, type ConfigInput } from './config';
+import { createAsmxHandler, type RequestListener } from './http/asmxHandler';
+import { operationHandlers } from './operations';
+import type { OperationContext } from './operations/types';
+import { MemoryTicketStore } from './tickets/MemoryTicketStore';
+import type { TicketStore } from './tickets/TicketStore';
+import { UserDirectory } from './users/userDirectory';
+import {
+  assertEveryOperationHandled,
+  loadServiceDescription,
+  type ServiceDescription,
+} from './wsdl/serviceDescription';
+
+export interface EmulatorOptions {
+  readonly config?: Partial<ConfigInput>;
+  /** Inject a clock to move time in tests. */
+  readonly clock?: Clock;
+  /** Inject a store; by default the in-memory LRU configured from `config`. */
+  readonly store?: TicketStore;
+}
+
+export interface Emulator {
+  readonly config: Config;
+  readonly service: ServiceDescription;
+  readonly store: TicketStore;
+  /** The node:http listener for `/srv.asmx` and everything below it. */
+  readonly handleServiceRequest: RequestListener;
+  close(): Promise<void>;
+}
+
+/** Composes the emulator: WSDL, users, store and transports. Throws when an operation has no handler. */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const config = resolveConfig(options.config);
+  const clock = options.clock ?? systemClock;
+  const service = loadServiceDescription(config.wsdlFile);
+  assertEveryOperationHandled(service, operationHandlers);
+  const store =
+    options.store ??
+    new MemoryTicketStore({ ttlMs: config.ticketTtlDays * DAY_MS, maxTickets: config.maxTickets, clock });
+  const context: OperationContext = {
+    store,
+    users: UserDirectory.fromFile(config.usersFile),
+    clock,
+    trustedPassword: config.trustedPassword,
+  };
+  const handleServiceRequest = createAsmxHandler({
+    service,
+    handlers: operationHandlers,
+    context,
+    trustProxy: config.trustProxy,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  return { config, service, store, handleServiceRequest, close: () => store.close() };
+}

@@ -1,0 +1,51 @@
+import type { DomainError } from '../errors/catalogue';
+import type { User } from '../users/userDirectory';
+import type { RootAttributes } from '../xml/rootElement';
+import type { OperationInput, OperationOutcome } from './types';
+
+/** The named ticket parameter, or the `ticket` cookie when the parameter is absent or empty. */
+export function ticketFrom(input: OperationInput, paramName: string): string {
+  return input.params[paramName] || input.cookieTicket || '';
+}
+
+export function param(input: OperationInput, name: string): string {
+  return input.params[name] ?? '';
+}
+
+/** `yyyy-MM-ddTHH:mm:ssZ` in UTC, as the reference server writes expireOn. */
+export function formatExpireOn(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The user attributes shared by AuthenticateUser, isValidTicket and RenewTicket, in ASMX's order. */
+export function userAttributes(user: User, expiresAt: number): RootAttributes {
+  return [
+    ['userid', String(user.userid)],
+    ['username', user.username],
+    ['firstName', user.firstName],
+    ['lastName', user.lastName],
+    ['fullname', user.fullname],
+    ['email', user.email],
+    ['expireOn', formatExpireOn(expiresAt)],
+    // .NET's Boolean.ToString() capitalises.
+    ['isAuthenticated', 'True'],
+  ];
+}
+
+export function success(...attributes: RootAttributes): OperationOutcome {
+  return { ok: true, attributes: [['success', 'true'], ...attributes] };
+}
+
+export function failure(error: DomainError): OperationOutcome {
+  return { ok: false, error };
+}
+
+/** The `<root>` attributes of an outcome; a domain error is `success="false" error="..."`. */
+export function rootAttributesOf(outcome: OperationOutcome): RootAttributes {
+  return outcome.ok
+    ? outcome.attributes
+    : [
+        ['success', 'false'],
+        ['error', outcome.error.text],
+      ];
+}

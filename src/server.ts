@@ -1,0 +1,48 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { isServicePath, SERVICE_PATH } from './http/asmxHandler';
+import type { Emulator } from './emulator';
+
+export interface RunningServer {
+  readonly server: http.Server;
+  /** e.g. `http://127.0.0.1:8080` */
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP server: `/srv.asmx` goes straight to the lean node:http handler (the hot path pays
+ * nothing for routing); every other path goes to an express app.
+ */
+export function createHttpServer(emulator: Emulator): http.Server {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/', (_req, res) => res.redirect(302, SERVICE_PATH));
+  app.use((_req, res) => res.status(404).type('text/plain').send('Not found.'));
+  return http.createServer((req, res) => {
+    if (isServicePath(req.url)) emulator.handleServiceRequest(req, res);
+    else app(req, res);
+  });
+}
+
+export function startServer(emulator: Emulator, port: number, host: string): Promise<RunningServer> {
+  const server = createHttpServer(emulator);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({
+        server,
+        origin: `http://${hostPart}:${address.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }).then(() => emulator.close()),
+      });
+    });
+  });
+}

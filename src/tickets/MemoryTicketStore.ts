@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../clock';
+import type { IssuedTicket, TicketInfo, TicketStore } from './TicketStore';
+
+export interface MemoryTicketStoreOptions {
+  /** Sliding expiry window in ms. */
+  ttlMs: number;
+  /** Bound on live tickets; beyond it the least recently used ticket is dropped. */
+  maxTickets: number;
+  clock: Clock;
+}
+
+/**
+ * Tickets in an LRU: the key is the ticket, the value the user key. Expiry is lru-cache's own
+ * TTL bookkeeping (two typed-array slots per entry), checked lazily on access: there is no
+ * timer per ticket and none at all (`ttlResolution: 0` reads the clock on every check).
+ */
+export class MemoryTicketStore implements TicketStore {
+  private readonly cache: LRUCache<string, string>;
+  private readonly clock: Clock;
+
+  constructor(options: MemoryTicketStoreOptions) {
+    this.clock = options.clock;
+    this.cache = new LRUCache<string, string>({
+      max: options.maxTickets,
+      ttl: options.ttlMs,
+      ttlResolution: 0,
+      ttlAutopurge: false,
+      updateAgeOnGet: false,
+      allowStale: false,
+      // lru-cache treats a start time of 0 as "no TTL", so the clock must be epoch-based.
+      perf: { now: () => options.clock.now() },
+    });
+  }
+
+  async issue(userKey: string): Promise<IssuedTicket> {
+    const ticket = randomUUID();
+    this.cache.set(ticket, userKey);
+    return { ticket, expiresAt: this.clock.now() + this.cache.ttl };
+  }
+
+  async touch(ticket: string): Promise<TicketInfo | undefined> {
+    // get() also marks the ticket most recently used; updateAgeOnGet restarts its window.
+    const userKey = this.cache.get(ticket, { updateAgeOnGet: true });
+    return userKey === undefined ? undefined : this.info(ticket, userKey);
+  }
+
+  async peek(ticket: string): Promise<TicketInfo | undefined> {
+    const userKey = this.cache.peek(ticket);
+    return userKey === undefined ? undefined : this.info(ticket, userKey);
+  }
+
+  async revoke(ticket: string): Promise<boolean> {
+    // delete() would also report an expired-but-unpurged entry as deleted; check liveness first.
+    if (!this.cache.has(ticket, { updateAgeOnHas: false })) return false;
+    return this.cache.delete(ticket);
+  }
+
+  async size(): Promise<number> {
+    return this.cache.size;
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: no timers, no handles.
+  }
+
+  private info(ticket: string, userKey: string): TicketInfo {
+    return { userKey, expiresAt: this.clock.now() + this.cache.getRemainingTTL(ticket) };
+  }
+}

@@ -1,0 +1,39 @@
+/** What a store knows about a live ticket. */
+export interface TicketInfo {
+  /** The canonical (lower-case) user name the ticket was issued to. */
+  readonly userKey: string;
+  /** When the ticket dies unless it is used again, epoch ms. */
+  readonly expiresAt: number;
+}
+
+export interface IssuedTicket {
+  readonly ticket: string;
+  readonly expiresAt: number;
+}
+
+/**
+ * The one source of truth for tickets, shared by every transport.
+ * Implementations: the in-memory LRU (default) and Redis (several instances).
+ * A method that cannot reach its backing store rejects with {@link StoreUnavailableError};
+ * it never reports a ticket as logged out, valid or invalid when it does not know.
+ */
+export interface TicketStore {
+  /** Issues a new random ticket for the user with a full expiry window. */
+  issue(userKey: string): Promise<IssuedTicket>;
+  /** Returns the live ticket and restarts its expiry window (sliding expiry); undefined when dead. */
+  touch(ticket: string): Promise<TicketInfo | undefined>;
+  /** Returns the live ticket without changing anything; undefined when dead. */
+  peek(ticket: string): Promise<TicketInfo | undefined>;
+  /** Removes the ticket; true only when this call removed a live ticket. */
+  revoke(ticket: string): Promise<boolean>;
+  /** Number of tickets held (may include expired ones not yet purged). */
+  size(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
