@@ -53,14 +53,16 @@ const SOAP_ENVELOPES = {
   '1.2': 'http://www.w3.org/2003/05/soap-envelope',
 } as const;
 
-/** A SOAP request body for an operation, parameters in the given order. */
+const xmlText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A SOAP request body for an operation, parameters in the given order and escaped as a client would. */
 export function soapEnvelope(
   version: '1.1' | '1.2',
   operation: string,
   params: Record<string, string> = {},
 ): string {
   const inner = Object.entries(params)
-    .map(([name, value]) => `<${name}>${value}</${name}>`)
+    .map(([name, value]) => `<${name}>${xmlText(value)}</${name}>`)
     .join('');
   const element = inner
     ? `<${operation} xmlns="http://tempuri.org/">${inner}</${operation}>`
