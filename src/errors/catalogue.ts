@@ -26,6 +26,13 @@ export interface ProtocolError {
   readonly message: string;
 }
 
+/** .NET's message for a document type declaration under XmlTextReader's prohibition. */
+const DTD_PROHIBITED = 'DTD is prohibited in this XML document.';
+
+/**
+ * SOAP refusals, shaped as faults by the SOAP version of the request. Status 500 as ASMX sends
+ * faults. The texts are the .NET Framework's; ASMX appends a stack trace, the emulator never does.
+ */
 export const ProtocolErrors = {
   unknownSoapAction: (action: string): ProtocolError => ({
     code: 'P_SOAP_ACTION_UNKNOWN',
@@ -45,11 +52,28 @@ export const ProtocolErrors = {
     fault: 'Client',
     message: `Unable to handle request. The action '${action}' was not recognized.`,
   }),
+  /** `line, column` as XmlReader counts them; (0, 0) where the position is not known. */
   unreadableXml: (line: number, column: number, detail: string): ProtocolError => ({
     code: 'P_XML_MALFORMED',
     status: 500,
     fault: 'Client',
     message: `Server was unable to read request. ---> There is an error in XML document (${line}, ${column}). ---> ${detail}`,
+  }),
+  dtdProhibited: (line: number, column: number): ProtocolError => ({
+    ...ProtocolErrors.unreadableXml(line, column, DTD_PROHIBITED),
+    code: 'P_XML_DTD',
+  }),
+  tooDeep: (limit: number): ProtocolError => ({
+    ...ProtocolErrors.unreadableXml(0, 0, `The XML document is nested deeper than ${limit} elements.`),
+    code: 'P_XML_TOO_DEEP',
+  }),
+  unsupportedEncoding: (label: string): ProtocolError => ({
+    ...ProtocolErrors.unreadableXml(0, 0, `System does not support '${label}' encoding.`),
+    code: 'P_XML_ENCODING_UNSUPPORTED',
+  }),
+  invalidEncoding: (label: string): ProtocolError => ({
+    ...ProtocolErrors.unreadableXml(0, 0, `Invalid character in the given encoding (${label}).`),
+    code: 'P_XML_ENCODING_INVALID',
   }),
   versionMismatch: (found: string, expected: string): ProtocolError => ({
     code: 'P_SOAP_VERSION_MISMATCH',
@@ -65,24 +89,69 @@ export const ProtocolErrors = {
   }),
 } as const;
 
-/** The plain-text refusals of ASMX's HTTP GET/POST handler (500, text/plain). */
-export const PlainTextErrors = {
-  unknownMethod: (name: string) => ({
+/** A refusal outside SOAP: ASMX's HTTP GET/POST handler and the HTTP layer in front of it. */
+export interface PlainError {
+  readonly code: string;
+  readonly status: number;
+  readonly message: string;
+  /** ASMX answers these with no body at all, only the status. */
+  readonly emptyBody?: boolean;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export const PlainErrors = {
+  unknownMethod: (name: string): PlainError => ({
     code: 'P_METHOD_UNKNOWN',
+    status: 500,
     message: `System.InvalidOperationException: ${name} Web Service method name is not valid.`,
   }),
-  wrongCaseMethod: (name: string, actual: string) => ({
+  wrongCaseMethod: (name: string, actual: string): PlainError => ({
     code: 'P_METHOD_CASE',
+    status: 500,
     message: `System.ArgumentException: Invalid method name '${name}', method names are case sensitive. The method name '${actual}' with the same name but different casing was found.`,
   }),
-  unrecognizedFormat: (rest: string) => ({
+  /** No protocol for this path and verb, e.g. `PUT /srv.asmx/LogOut` or `/srv.asmx/a/b`. */
+  unrecognizedFormat: (rest: string): PlainError => ({
     code: 'P_FORMAT_UNRECOGNIZED',
+    status: 500,
     message: `System.InvalidOperationException: Request format is unrecognized for URL unexpectedly ending in '${rest}'.`,
   }),
-  internal: () => ({
+  /** A POST to an operation whose body is not a form. */
+  requestFormatInvalid: (contentType: string): PlainError => ({
+    code: 'P_FORMAT_INVALID',
+    status: 500,
+    message: `System.InvalidOperationException: Request format is invalid: ${contentType}.`,
+  }),
+  /** A JSON POST: ASMX hands it to the script handler, which serves [ScriptService] classes only. */
+  scriptServiceOnly: (): PlainError => ({
+    code: 'P_SCRIPT_SERVICE_ONLY',
+    status: 500,
+    message:
+      'System.InvalidOperationException: Only Web services with a [ScriptService] attribute on the class definition can be called from script.',
+  }),
+  /** Other verbs on `/srv.asmx` itself: IIS's handler mapping allows GET, HEAD and POST only. */
+  methodNotAllowed: (): PlainError => ({
+    code: 'P_METHOD_NOT_ALLOWED',
+    status: 405,
+    message: 'Request format is unrecognized.',
+    headers: { Allow: 'GET, HEAD, POST' },
+  }),
+  /** A POST to `/srv.asmx` that is not SOAP: ASMX's SOAP handler answers 415 with an empty body. */
+  unsupportedMediaType: (): PlainError => ({
+    code: 'P_MEDIA_TYPE_UNSUPPORTED',
+    status: 415,
+    message: '',
+    emptyBody: true,
+  }),
+  bodyTooLarge: (): PlainError => ({
+    code: 'P_BODY_TOO_LARGE',
+    status: 413,
+    message: 'Maximum request length exceeded.',
+    headers: { Connection: 'close' },
+  }),
+  internal: (): PlainError => ({
     code: 'P_INTERNAL',
+    status: 500,
     message: 'System.InvalidOperationException: An internal error occurred.',
   }),
 } as const;
-
-export type PlainTextError = ReturnType<(typeof PlainTextErrors)[keyof typeof PlainTextErrors]>;

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import contentType from 'content-type';
-import { PlainTextErrors, ProtocolErrors } from '../errors/catalogue';
+import { PlainErrors, ProtocolErrors, type PlainError } from '../errors/catalogue';
 import { renderServicePage } from '../help/servicePage';
 import type { OperationContext, OperationHandler, OperationInput } from '../operations/types';
-import { CONTENT_TYPES, asmxAnswer, plainTextError, type HttpAnswer } from '../transports/answer';
+import { CONTENT_TYPES, asmxAnswer, plainError, type HttpAnswer } from '../transports/answer';
 import { ticketCookie } from '../transports/cookies';
 import { decodeHttpGet } from '../transports/httpGet';
 import { FORM_CONTENT_TYPE, decodeHttpPost } from '../transports/httpPost';
@@ -37,10 +37,15 @@ export function isServicePath(url: string | undefined): boolean {
   return prefix === SERVICE_PATH && (next === '' || next === '/' || next === '?');
 }
 
+interface MediaType {
+  readonly type: string;
+  readonly parameters: Readonly<Record<string, string | undefined>>;
+}
+
 /**
  * Serves `/srv.asmx`: picks the transport from the request (path, verb, content type), lets the
  * adapter decode, runs the operation, lets the adapter encode. Never throws: anything unexpected
- * becomes the ASMX-shaped internal error of that transport.
+ * becomes the ASMX-shaped internal error of that transport, with no detail.
  */
 export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener {
   const { service, handlers, context } = options;
@@ -51,16 +56,17 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
   async function serveSoap(
     req: IncomingMessage,
     version: SoapVersion,
-    action: string | undefined,
+    media: MediaType,
   ): Promise<HttpAnswer> {
     const body = await readBody(req, options.maxBodyBytes);
-    if ('tooLarge' in body) return tooLarge();
+    if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
     const decoded = decodeSoap(
       version,
       {
-        body: body.body.toString('utf8'),
-        soapActionHeader: headerValue(req.headers.soapaction),
-        contentTypeAction: action,
+        body: body.body,
+        charset: media.parameters.charset,
+        soapActionHeader: firstValue(req.headers.soapaction),
+        contentTypeAction: media.parameters.action,
         cookieTicket: ticketCookie(req.headers.cookie),
       },
       service,
@@ -86,39 +92,46 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
       if (directive === 'disco') return asmxAnswer(200, CONTENT_TYPES.xml, renderDisco(service, url));
       return asmxAnswer(200, CONTENT_TYPES.html, renderServicePage(service));
     }
-    if (req.method === 'POST') {
-      const type = parseContentType(req.headers['content-type']);
-      if (type?.type === 'text/xml') return serveSoap(req, soap11, undefined);
-      if (type?.type === 'application/soap+xml') return serveSoap(req, soap12, type.parameters.action);
-    }
-    return plainTextError(PlainTextErrors.unrecognizedFormat(''));
+    if (req.method !== 'POST') return plainError(PlainErrors.methodNotAllowed());
+    const media = mediaType(req.headers['content-type']);
+    if (media?.type === 'text/xml') return serveSoap(req, soap11, media);
+    if (media?.type === 'application/soap+xml') return serveSoap(req, soap12, media);
+    return plainError(PlainErrors.unsupportedMediaType());
   }
 
   async function serveOperationPath(req: IncomingMessage, rest: string, query: string): Promise<HttpAnswer> {
     const name = rest.slice(1);
-    if (name === '' || name.includes('/')) return plainTextError(PlainTextErrors.unrecognizedFormat(rest));
+    const verb = req.method;
+    if (name === '' || name.includes('/') || (verb !== 'GET' && verb !== 'HEAD' && verb !== 'POST')) {
+      return plainError(PlainErrors.unrecognizedFormat(rest));
+    }
     const operation = service.byName.get(name);
     if (!operation) {
       const differentCase = service.byLowerCaseName.get(name.toLowerCase());
-      return plainTextError(
+      return plainError(
         differentCase
-          ? PlainTextErrors.wrongCaseMethod(name, differentCase.name)
-          : PlainTextErrors.unknownMethod(name),
+          ? PlainErrors.wrongCaseMethod(name, differentCase.name)
+          : PlainErrors.unknownMethod(name),
       );
     }
     const cookie = ticketCookie(req.headers.cookie);
-    if (req.method === 'GET' || req.method === 'HEAD') {
-      return encodePlainXml(await run(operation, decodeHttpGet(operation, query, cookie)));
+    if (verb !== 'POST') return encodePlainXml(await run(operation, decodeHttpGet(operation, query, cookie)));
+
+    const media = mediaType(req.headers['content-type']);
+    if (media?.type === 'application/json') return plainError(PlainErrors.scriptServiceOnly());
+    if (media?.type !== FORM_CONTENT_TYPE) {
+      return plainError(PlainErrors.requestFormatInvalid(req.headers['content-type'] ?? ''));
     }
-    if (req.method === 'POST' && parseContentType(req.headers['content-type'])?.type === FORM_CONTENT_TYPE) {
-      const body = await readBody(req, options.maxBodyBytes);
-      if ('tooLarge' in body) return tooLarge();
-      return encodePlainXml(await run(operation, decodeHttpPost(operation, body.body, cookie)));
+    const body = await readBody(req, options.maxBodyBytes);
+    if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
+    const input = decodeHttpPost(operation, body.body, media.parameters.charset, cookie);
+    if ('unsupportedCharset' in input) {
+      return plainError(PlainErrors.requestFormatInvalid(req.headers['content-type'] ?? ''));
     }
-    return plainTextError(PlainTextErrors.unrecognizedFormat(rest));
+    return encodePlainXml(await run(operation, input));
   }
 
-  async function answer(req: IncomingMessage): Promise<HttpAnswer> {
+  function answer(req: IncomingMessage): Promise<HttpAnswer> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
@@ -129,36 +142,38 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
 
   return (req, res) => {
     answer(req)
-      .catch(() => plainTextError(PlainTextErrors.internal()))
-      .then((result) => send(res, result))
+      .catch((): HttpAnswer => plainError(PlainErrors.internal()))
+      .then((result) => send(req, res, result))
       .catch(() => res.destroy());
   };
 }
 
-function send(res: ServerResponse, answer: HttpAnswer): void {
+/** Answers a request before its body was read (an oversized `Expect: 100-continue` upload). */
+export function refuseBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: PlainError = PlainErrors.bodyTooLarge(),
+): void {
+  send(req, res, plainError(error));
+}
+
+function send(req: IncomingMessage, res: ServerResponse, answer: HttpAnswer): void {
   const body = Buffer.from(answer.body, 'utf8');
   res.writeHead(answer.status, { ...answer.headers, 'Content-Length': body.length });
   res.end(body);
+  // A refused upload is not read to its end: the connection closes once the answer is out.
+  if (answer.headers.Connection === 'close') res.once('finish', () => req.destroy());
 }
 
-function tooLarge(): HttpAnswer {
-  return {
-    status: 413,
-    headers: { 'Content-Type': CONTENT_TYPES.text, Connection: 'close' },
-    body: 'Request body too large.',
-  };
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
+function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function parseContentType(
-  header: string | undefined,
-): { type: string; parameters: Record<string, string | undefined> } | undefined {
+function mediaType(header: string | undefined): MediaType | undefined {
   if (!header) return undefined;
   try {
-    return contentType.parse(header);
+    const parsed = contentType.parse(header);
+    return { type: parsed.type, parameters: parsed.parameters };
   } catch {
     return undefined;
   }

@@ -1,3 +1,5 @@
+import type { PlainError } from '../errors/catalogue';
+
 /** A complete HTTP answer, computed without touching the socket. Adapters return these. */
 export interface HttpAnswer {
   readonly status: number;
@@ -22,7 +24,12 @@ export function asmxAnswer(status: number, contentType: string, body: string): H
   return { status, headers: { ...ASMX_HEADERS, 'Content-Type': contentType }, body };
 }
 
-/** ASMX's HTTP GET/POST handler reports protocol errors as a bare 500 text/plain message. */
-export function plainTextError(error: { message: string }): HttpAnswer {
-  return asmxAnswer(500, CONTENT_TYPES.text, error.message);
+/** A refusal outside SOAP: a bare text/plain message (or, where ASMX sends none, no body at all). */
+export function plainError(error: PlainError): HttpAnswer {
+  const answer = asmxAnswer(
+    error.status,
+    error.emptyBody ? CONTENT_TYPES.xml : CONTENT_TYPES.text,
+    error.message,
+  );
+  return error.headers ? { ...answer, headers: { ...answer.headers, ...error.headers } } : answer;
 }

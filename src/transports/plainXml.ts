@@ -1,22 +1,24 @@
+import { TextDecoder } from 'node:util';
 import { rootAttributesOf } from '../operations/shared';
-import type { OperationDescription } from '../wsdl/serviceDescription';
 import type { OperationInput, OperationOutcome } from '../operations/types';
+import type { OperationDescription } from '../wsdl/serviceDescription';
 import { XML_DECLARATION, renderRoot } from '../xml/rootElement';
 import { CONTENT_TYPES, asmxAnswer, type HttpAnswer } from './answer';
+import { parseUrlEncoded } from './urlEncoded';
 
 /**
- * Decoding shared by HTTP GET (query string) and HTTP POST (form body): both are
- * `name=value&...` pairs. ASP.NET's collections match names case-insensitively; for a repeated
- * name the first value wins.
+ * Decoding shared by HTTP GET (query string) and HTTP POST (form body). ASP.NET's collections
+ * match names case-insensitively; for a repeated name the first value wins.
  */
 export function decodeNameValuePairs(
   operation: OperationDescription,
-  encoded: string,
+  raw: string,
+  decoder: TextDecoder,
   cookieTicket: string | undefined,
 ): OperationInput {
   const wanted = new Map(operation.params.map((name) => [name.toLowerCase(), name]));
   const params: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(encoded)) {
+  for (const [key, value] of parseUrlEncoded(raw, decoder)) {
     const name = wanted.get(key.toLowerCase());
     if (name !== undefined && !(name in params)) params[name] = value;
   }

@@ -27,7 +27,7 @@ export const soap12: SoapVersion = {
     if (action) return service.bySoap12Action.get(action) ?? ProtocolErrors.unknownSoap12Action(action);
     // The action parameter is optional in SOAP 1.2; without it ASMX routes by the request element.
     const byElement = requestElementName === undefined ? undefined : service.byName.get(requestElementName);
-    return byElement ?? ProtocolErrors.unknownSoap12Action('');
+    return byElement ?? ProtocolErrors.missingSoapAction();
   },
   renderFault(error) {
     return (

@@ -4,6 +4,7 @@ import type { OperationInput, OperationOutcome } from '../../operations/types';
 import type { OperationDescription, ServiceDescription } from '../../wsdl/serviceDescription';
 import { XML_DECLARATION, renderRoot } from '../../xml/rootElement';
 import { asmxAnswer, type HttpAnswer } from '../answer';
+import { decodeXmlBody } from '../charset';
 import { ENVELOPE_NAMESPACES, type SoapHttpRequest, type SoapVersion } from './soapVersion';
 import { parseXmlDocument, type XmlElement } from './xmlDocument';
 
@@ -17,7 +18,10 @@ export function decodeSoap(
   request: SoapHttpRequest,
   service: ServiceDescription,
 ): DecodedSoap {
-  const parsed = parseXmlDocument(request.body);
+  const decoded = decodeXmlBody(request.body, request.charset);
+  if ('unsupported' in decoded) return { error: ProtocolErrors.unsupportedEncoding(decoded.unsupported) };
+  if ('invalid' in decoded) return { error: ProtocolErrors.invalidEncoding(decoded.invalid) };
+  const parsed = parseXmlDocument(decoded.text);
   if ('error' in parsed) return parsed;
   const envelope = parsed.root;
   if (envelope.localName !== 'Envelope' || envelope.namespace !== version.envelopeNamespace) {

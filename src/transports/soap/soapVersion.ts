@@ -6,7 +6,9 @@ export const SOAP12_NAMESPACE = 'http://www.w3.org/2003/05/soap-envelope';
 
 /** What the SOAP adapter needs to know of an HTTP request, nothing more. */
 export interface SoapHttpRequest {
-  readonly body: string;
+  readonly body: Buffer;
+  /** The `charset` parameter of the Content-Type, undefined when absent. */
+  readonly charset: string | undefined;
   /** The SOAPAction header (SOAP 1.1), undefined when absent. */
   readonly soapActionHeader: string | undefined;
   /** The `action` parameter of the Content-Type (SOAP 1.2), undefined when absent. */

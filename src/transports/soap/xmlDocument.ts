@@ -23,6 +23,9 @@ type OrderedNode = Record<string, unknown>;
 // here: documents with a DTD are refused before parsing.
 const XML_ENTITIES = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
+/** Deeper documents are refused: a SOAP request needs four levels, the cap leaves room for extensions. */
+export const MAX_ELEMENT_DEPTH = 32;
+
 const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
@@ -35,10 +38,8 @@ const parser = new XMLParser({
   htmlEntities: XML_ENTITIES as unknown as boolean,
   ignoreDeclaration: true,
   ignorePiTags: true,
+  maxNestedTags: MAX_ELEMENT_DEPTH,
 });
-
-const DTD_REFUSED =
-  'For security reasons DTD is prohibited in this XML document. To enable DTD processing set the DtdProcessing property on XmlReaderSettings to Parse and pass the settings into XmlReader.Create method.';
 
 /**
  * Parses a request document into namespace-resolved elements, or says why it cannot, with the
@@ -49,15 +50,31 @@ export function parseXmlDocument(text: string): { root: XmlElement } | { error: 
   const dtdAt = text.indexOf('<!DOCTYPE');
   if (dtdAt >= 0) {
     const { line, column } = lineAndColumn(text, dtdAt);
-    return { error: ProtocolErrors.unreadableXml(line, column, DTD_REFUSED) };
+    return { error: ProtocolErrors.dtdProhibited(line, column) };
   }
+  // XmlReader's own words and position for an empty document.
+  if (text.trim() === '') return { error: ProtocolErrors.unreadableXml(0, 0, 'Root element is missing.') };
   const verdict = XMLValidator.validate(text);
   if (verdict !== true) {
-    return { error: ProtocolErrors.unreadableXml(verdict.err.line, verdict.err.col, verdict.err.msg) };
+    return {
+      error: ProtocolErrors.unreadableXml(verdict.err.line || 0, verdict.err.col || 0, verdict.err.msg),
+    };
   }
-  const nodes = parser.parse(text) as OrderedNode[];
+  let nodes: OrderedNode[];
+  try {
+    nodes = parser.parse(text) as OrderedNode[];
+  } catch (error) {
+    // The validator accepted the document; what the parser still refuses is its depth (or,
+    // defensively, anything else it finds), never a crash.
+    const message = (error as Error).message;
+    return {
+      error: /nested/i.test(message)
+        ? ProtocolErrors.tooDeep(MAX_ELEMENT_DEPTH)
+        : ProtocolErrors.unreadableXml(0, 0, message),
+    };
+  }
   const root = toElements(nodes, new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]))[0];
-  if (!root) return { error: ProtocolErrors.unreadableXml(1, 1, 'Root element is missing.') };
+  if (!root) return { error: ProtocolErrors.unreadableXml(0, 0, 'Root element is missing.') };
   return { root };
 }
 
