@@ -30,6 +30,15 @@ export const ConfigSchema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  maxHeaderBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(16 * 1024),
+  headersTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  requestTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  keepAliveTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(5_000),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
@@ -46,6 +55,10 @@ export const ENVIRONMENT_VARIABLES: Record<keyof Config, string> = {
   wsdlFile: 'WSDL_FILE',
   trustProxy: 'TRUST_PROXY',
   maxBodyBytes: 'MAX_BODY_BYTES',
+  maxHeaderBytes: 'MAX_HEADER_BYTES',
+  headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
+  keepAliveTimeoutMs: 'KEEP_ALIVE_TIMEOUT_MS',
 };
 
 export class ConfigError extends Error {}

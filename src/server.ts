@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { isServicePath, SERVICE_PATH } from './http/asmxHandler';
+import { isServicePath, refuseBody, SERVICE_PATH } from './http/asmxHandler';
 import type { Emulator } from './emulator';
 
 export interface RunningServer {
@@ -16,14 +16,39 @@ export interface RunningServer {
  * nothing for routing); every other path goes to an express app.
  */
 export function createHttpServer(emulator: Emulator): http.Server {
+  const { config } = emulator;
   const app = express();
   app.disable('x-powered-by');
   app.get('/', (_req, res) => res.redirect(302, SERVICE_PATH));
   app.use((_req, res) => res.status(404).type('text/plain').send('Not found.'));
-  return http.createServer((req, res) => {
+
+  const listener: http.RequestListener = (req, res) => {
     if (isServicePath(req.url)) emulator.handleServiceRequest(req, res);
     else app(req, res);
+  };
+  const server = http.createServer(
+    {
+      // Oversized header blocks (long cookies included) get 431 from Node before any handler runs.
+      maxHeaderSize: config.maxHeaderBytes,
+      // Slow or abandoned clients cannot hold a connection: headers must arrive within
+      // headersTimeout and the whole request within requestTimeout (Node answers 408).
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      // Node checks those timeouts on this interval (30 s by default): check often enough that the
+      // limits above mean what they say.
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    },
+    listener,
+  );
+  // `Expect: 100-continue` with a declared body over the limit is refused before the client sends it.
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (Number(req.headers['content-length']) > config.maxBodyBytes) return refuseBody(req, res);
+    res.writeContinue();
+    listener(req, res);
   });
+  server.maxHeadersCount = 100;
+  return server;
 }
 
 export function startServer(emulator: Emulator, port: number, host: string): Promise<RunningServer> {
