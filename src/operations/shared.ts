@@ -3,9 +3,17 @@ import type { User } from '../users/userDirectory';
 import type { RootAttributes } from '../xml/rootElement';
 import type { OperationInput, OperationOutcome } from './types';
 
+/** Longer than any ticket ever issued (a GUID is 36 characters); such values never reach a store. */
+export const MAX_TICKET_LENGTH = 64;
+
 /** The named ticket parameter, or the `ticket` cookie when the parameter is absent or empty. */
 export function ticketFrom(input: OperationInput, paramName: string): string {
   return input.params[paramName] || input.cookieTicket || '';
+}
+
+/** Worth a store lookup: empty and over-long values are [901] without touching the store. */
+export function isPlausibleTicket(ticket: string): boolean {
+  return ticket !== '' && ticket.length <= MAX_TICKET_LENGTH;
 }
 
 export function param(input: OperationInput, name: string): string {
