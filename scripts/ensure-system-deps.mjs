@@ -20,6 +20,11 @@ const REQUIREMENTS = [
     check: ['/usr/bin/python3', ['-c', 'import zeep']],
     why: 'test/interop.zeep.test.ts drives the service with Python zeep',
   },
+  {
+    package: 'redis-server',
+    check: ['redis-server', ['--version']],
+    why: 'test/redisStore.test.ts starts its own redis-server to kill and restart',
+  },
 ];
 
 const CHECK_TIMEOUT_MS = 60_000;

@@ -30,6 +30,12 @@ export const ConfigSchema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  store: z.enum(['memory', 'redis']).default('memory'),
+  redisUrl: z.string().url().default('redis://127.0.0.1:6379'),
+  redisKeyPrefix: z.string().max(100).default('asmx:'),
+  redisCommandTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(1000),
+  snapshotFile: z.string().default(''),
+  snapshotIntervalMs: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   maxHeaderBytes: z.coerce
     .number()
     .int()
@@ -55,6 +61,12 @@ export const ENVIRONMENT_VARIABLES: Record<keyof Config, string> = {
   wsdlFile: 'WSDL_FILE',
   trustProxy: 'TRUST_PROXY',
   maxBodyBytes: 'MAX_BODY_BYTES',
+  store: 'STORE',
+  redisUrl: 'REDIS_URL',
+  redisKeyPrefix: 'REDIS_KEY_PREFIX',
+  redisCommandTimeoutMs: 'REDIS_COMMAND_TIMEOUT_MS',
+  snapshotFile: 'SNAPSHOT_FILE',
+  snapshotIntervalMs: 'SNAPSHOT_INTERVAL_MS',
   maxHeaderBytes: 'MAX_HEADER_BYTES',
   headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',

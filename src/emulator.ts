@@ -1,9 +1,9 @@
-import { systemClock, DAY_MS, type Clock } from './clock';
+import { systemClock, type Clock } from './clock';
 import { resolveConfig, type Config, type ConfigInput } from './config';
 import { createAsmxHandler, type RequestListener } from './http/asmxHandler';
 import { operationHandlers } from './operations';
 import type { OperationContext } from './operations/types';
-import { MemoryTicketStore } from './tickets/MemoryTicketStore';
+import { createTicketStore } from './tickets/createTicketStore';
 import type { TicketStore } from './tickets/TicketStore';
 import { UserDirectory } from './users/userDirectory';
 import {
@@ -16,8 +16,10 @@ export interface EmulatorOptions {
   readonly config?: Partial<ConfigInput>;
   /** Inject a clock to move time in tests. */
   readonly clock?: Clock;
-  /** Inject a store; by default the in-memory LRU configured from `config`. */
+  /** Inject a store; by default the one `config` selects (memory or Redis). */
   readonly store?: TicketStore;
+  /** Where warnings go (a corrupt snapshot, say); console.warn by default. */
+  readonly warn?: (message: string) => void;
 }
 
 export interface Emulator {
@@ -35,9 +37,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const clock = options.clock ?? systemClock;
   const service = loadServiceDescription(config.wsdlFile);
   assertEveryOperationHandled(service, operationHandlers);
-  const store =
-    options.store ??
-    new MemoryTicketStore({ ttlMs: config.ticketTtlDays * DAY_MS, maxTickets: config.maxTickets, clock });
+  const configured = options.store
+    ? { store: options.store, close: () => options.store?.close() ?? Promise.resolve() }
+    : createTicketStore(config, clock, options.warn ?? ((message) => console.warn(message)));
+  const store = configured.store;
   const context: OperationContext = {
     store,
     users: UserDirectory.fromFile(config.usersFile),
@@ -51,5 +54,5 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     trustProxy: config.trustProxy,
     maxBodyBytes: config.maxBodyBytes,
   });
-  return { config, service, store, handleServiceRequest, close: () => store.close() };
+  return { config, service, store, handleServiceRequest, close: () => configured.close() };
 }

@@ -7,7 +7,10 @@ import { startServer } from './server';
 async function main(): Promise<void> {
   const emulator = createEmulator({ config: configFromEnvironment() });
   const running = await startServer(emulator, emulator.config.port, emulator.config.host);
-  console.log(`asmx-emulator serving ${running.origin}${SERVICE_PATH} (ticket store: memory)`);
+  const { store, redisUrl } = emulator.config;
+  // The Redis URL may carry a password: show only where it points.
+  const where = store === 'redis' ? ` at ${new URL(redisUrl).host}` : '';
+  console.log(`asmx-emulator serving ${running.origin}${SERVICE_PATH} (ticket store: ${store}${where})`);
   const stop = () => {
     running.close().then(
       () => process.exit(0),

@@ -20,6 +20,14 @@ export function createHttpServer(emulator: Emulator): http.Server {
   const app = express();
   app.disable('x-powered-by');
   app.get('/', (_req, res) => res.redirect(302, SERVICE_PATH));
+  // Liveness: the process answers. Readiness: the ticket store answers too.
+  app.get('/healthz', (_req, res) => res.type('text/plain').send('ok'));
+  app.get('/readyz', (_req, res) => {
+    emulator.store.ping().then(
+      () => res.type('text/plain').send('ready'),
+      () => res.status(503).type('text/plain').send('not ready: ticket store unreachable'),
+    );
+  });
   app.use((_req, res) => res.status(404).type('text/plain').send('Not found.'));
 
   const listener: http.RequestListener = (req, res) => {

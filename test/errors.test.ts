@@ -295,6 +295,7 @@ describe('internal errors reveal nothing', () => {
     peek: () => Promise.reject(new Error('secret internal detail')),
     revoke: () => Promise.reject(new Error('secret internal detail')),
     size: () => Promise.resolve(0),
+    ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
   let broken: TestServer;

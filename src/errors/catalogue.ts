@@ -11,6 +11,11 @@ export const DomainErrors = {
   INVALID_TICKET: { code: 'E901', text: '[901] Session expired or Invalid ticket' },
   TICKET_NOT_ALLOWED: { code: 'E902', text: '[902] Ticket generation are not allowed for this user.' },
   INVALID_TICKET_FORMAT: { code: 'E_TICKET_FORMAT', text: 'invalid ticket format' },
+  /**
+   * The emulator's own code, not the reference server's: the ticket store cannot be reached, so
+   * nothing happened. Never a false success, never a false [901]. Sent with 503 over GET/POST.
+   */
+  STORE_UNAVAILABLE: { code: 'E903', text: '[903] Ticket store unavailable, nothing was changed; try again' },
 } as const;
 
 export type DomainError = (typeof DomainErrors)[keyof typeof DomainErrors];
@@ -80,6 +85,12 @@ export const ProtocolErrors = {
     status: 500,
     fault: 'VersionMismatch',
     message: `Possible SOAP version mismatch: Envelope namespace ${found} was unexpected. Expecting ${expected}.`,
+  }),
+  storeUnavailable: (): ProtocolError => ({
+    code: 'P_STORE_UNAVAILABLE',
+    status: 500,
+    fault: 'Server',
+    message: `Server was unable to process request. ---> ${DomainErrors.STORE_UNAVAILABLE.text}`,
   }),
   internal: (): ProtocolError => ({
     code: 'P_INTERNAL',

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import contentType from 'content-type';
-import { PlainErrors, ProtocolErrors, type PlainError } from '../errors/catalogue';
+import { DomainErrors, PlainErrors, ProtocolErrors, type PlainError } from '../errors/catalogue';
+import { failure } from '../operations/shared';
+import { StoreUnavailableError } from '../tickets/TicketStore';
 import { renderServicePage } from '../help/servicePage';
 import type { OperationContext, OperationHandler, OperationInput } from '../operations/types';
 import { CONTENT_TYPES, asmxAnswer, plainError, type HttpAnswer } from '../transports/answer';
@@ -53,6 +55,14 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
   const run = (operation: OperationDescription, input: OperationInput) =>
     (handlers[operation.name] as OperationHandler)(input, context);
 
+  /** Runs an operation for GET/POST: a store outage is an answer of its own, anything else internal. */
+  const runPlain = (operation: OperationDescription, input: OperationInput) =>
+    run(operation, input).then(encodePlainXml, (error: unknown) => {
+      if (error instanceof StoreUnavailableError)
+        return encodePlainXml(failure(DomainErrors.STORE_UNAVAILABLE));
+      throw error;
+    });
+
   async function serveSoap(
     req: IncomingMessage,
     version: SoapVersion,
@@ -79,8 +89,12 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
         decoded.operation,
         await run(decoded.operation, decoded.input),
       );
-    } catch {
-      return encodeSoapFault(version, ProtocolErrors.internal());
+    } catch (error) {
+      const unavailable = error instanceof StoreUnavailableError;
+      return encodeSoapFault(
+        version,
+        unavailable ? ProtocolErrors.storeUnavailable() : ProtocolErrors.internal(),
+      );
     }
   }
 
@@ -115,7 +129,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
       );
     }
     const cookie = ticketCookie(req.headers.cookie);
-    if (verb !== 'POST') return encodePlainXml(await run(operation, decodeHttpGet(operation, query, cookie)));
+    if (verb !== 'POST') return runPlain(operation, decodeHttpGet(operation, query, cookie));
 
     const media = mediaType(req.headers['content-type']);
     if (media?.type === 'application/json') return plainError(PlainErrors.scriptServiceOnly());
@@ -128,7 +142,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
     if ('unsupportedCharset' in input) {
       return plainError(PlainErrors.requestFormatInvalid(req.headers['content-type'] ?? ''));
     }
-    return encodePlainXml(await run(operation, input));
+    return runPlain(operation, input);
   }
 
   function answer(req: IncomingMessage): Promise<HttpAnswer> {

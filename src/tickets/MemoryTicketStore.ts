@@ -3,6 +3,9 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock';
 import type { IssuedTicket, TicketInfo, TicketStore } from './TicketStore';
 
+/** `[ticket, userKey, expiresAt]`: one live ticket as persisted. */
+export type SnapshotEntry = [ticket: string, userKey: string, expiresAt: number];
+
 export interface MemoryTicketStoreOptions {
   /** Sliding expiry window in ms. */
   ttlMs: number;
@@ -61,8 +64,38 @@ export class MemoryTicketStore implements TicketStore {
     return this.cache.size;
   }
 
+  async ping(): Promise<void> {
+    // Always reachable: it lives in this process.
+  }
+
   async close(): Promise<void> {
     // Nothing to release: no timers, no handles.
+  }
+
+  /** Live tickets from least to most recently used, with their expiry: what a snapshot holds. */
+  *liveTickets(): Generator<SnapshotEntry> {
+    const now = this.clock.now();
+    for (const [ticket, userKey] of this.cache.rentries()) {
+      if (ticket === undefined || userKey === undefined) continue;
+      const remaining = this.cache.getRemainingTTL(ticket);
+      if (remaining > 0) yield [ticket, userKey, now + remaining];
+    }
+  }
+
+  /**
+   * Restores tickets, given least recently used first so recency survives. An entry keeps its
+   * expiry and, once used again, a full sliding window. Expired entries are dropped.
+   */
+  restore(entries: Iterable<SnapshotEntry>): number {
+    const now = this.clock.now();
+    const ttl = this.cache.ttl;
+    let restored = 0;
+    for (const [ticket, userKey, expiresAt] of entries) {
+      if (expiresAt <= now) continue;
+      this.cache.set(ticket, userKey, { start: expiresAt - ttl });
+      restored++;
+    }
+    return restored;
   }
 
   private info(ticket: string, userKey: string): TicketInfo {

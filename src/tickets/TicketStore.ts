@@ -28,6 +28,9 @@ export interface TicketStore {
   revoke(ticket: string): Promise<boolean>;
   /** Number of tickets held (may include expired ones not yet purged). */
   size(): Promise<number>;
+  /** Resolves when the store can serve requests; rejects with {@link StoreUnavailableError} otherwise. */
+  ping(): Promise<void>;
+  /** Releases connections and timers; a store that persists writes its last state first. */
   close(): Promise<void>;
 }
 

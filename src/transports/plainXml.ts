@@ -1,3 +1,4 @@
+import { DomainErrors } from '../errors/catalogue';
 import { TextDecoder } from 'node:util';
 import { rootAttributesOf } from '../operations/shared';
 import type { OperationInput, OperationOutcome } from '../operations/types';
@@ -25,11 +26,15 @@ export function decodeNameValuePairs(
   return { params, cookieTicket };
 }
 
-/** `<?xml ...?>` newline `<root ... />`, as ASMX writes an XmlNode result over GET and POST. */
+/**
+ * `<?xml ...?>` newline `<root ... />`, as ASMX writes an XmlNode result over GET and POST.
+ * Status 200 like every ASMX answer, except a store outage: 503 with Retry-After, so scripts and
+ * load balancers see a transient failure rather than a service answer.
+ */
 export function encodePlainXml(outcome: OperationOutcome): HttpAnswer {
-  return asmxAnswer(
-    200,
-    CONTENT_TYPES.xml,
-    `${XML_DECLARATION}\n${renderRoot(rootAttributesOf(outcome), false)}`,
-  );
+  const body = `${XML_DECLARATION}\n${renderRoot(rootAttributesOf(outcome), false)}`;
+  if (outcome.ok || outcome.error !== DomainErrors.STORE_UNAVAILABLE)
+    return asmxAnswer(200, CONTENT_TYPES.xml, body);
+  const answer = asmxAnswer(503, CONTENT_TYPES.xml, body);
+  return { ...answer, headers: { ...answer.headers, 'Retry-After': '1' } };
 }
