@@ -1,6 +1,6 @@
 /** The memory store survives a restart through its snapshot file, and survives a bad snapshot. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DAY_MS, ManualClock } from '../src/clock';
@@ -58,7 +58,7 @@ describe('snapshot file', () => {
     expect(readFileSync(path.join(dir, 'tickets.snapshot'), 'utf8').split('\n')[0]).toBe(
       '{"format":"asmx-emulator-tickets","version":1}',
     );
-    expect(require('node:fs').readdirSync(dir)).toEqual(['tickets.snapshot']);
+    expect(readdirSync(dir)).toEqual(['tickets.snapshot']);
   });
 
   test.each([
