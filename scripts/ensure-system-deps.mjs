@@ -25,6 +25,11 @@ const REQUIREMENTS = [
     check: ['redis-server', ['--version']],
     why: 'test/redisStore.test.ts starts its own redis-server to kill and restart',
   },
+  {
+    package: 'chromium',
+    check: ['/usr/bin/chromium', ['--version']],
+    why: 'test/browser.test.ts drives the help pages and test forms in Chromium (via playwright-core)',
+  },
 ];
 
 const CHECK_TIMEOUT_MS = 60_000;

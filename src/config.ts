@@ -8,6 +8,14 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** A comma-separated list (environment) or an array (library use). */
+const list = z
+  .union([z.array(z.string()), z.string()])
+  .transform((value) =>
+    (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter(Boolean),
+  )
+  .default([]);
+
 /** Every setting, its environment variable, default and allowed values. The README's table mirrors this. */
 export const ConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -36,6 +44,21 @@ export const ConfigSchema = z.object({
   redisCommandTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(1000),
   snapshotFile: z.string().default(''),
   snapshotIntervalMs: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  cookiePath: z.string().startsWith('/').default('/'),
+  cookieDomain: z.string().default(''),
+  clearCookies: list,
+  logoutLandingUrl: z.string().min(1).default('/'),
+  logoutErrorUrl: z.string().default(''),
+  redirectAllowedHosts: list,
+  csrfGuard: z.union([z.boolean(), flag]).default(false),
+  csrfSecret: z.string().default(''),
+  csrfAllowedOrigins: list,
+  logoutWebhooks: list.pipe(z.array(z.string().url())),
+  webhookSecret: z.string().default(''),
+  webhookMaxAttempts: z.coerce.number().int().min(1).max(20).default(4),
+  webhookTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(3000),
+  webhookRetryBaseMs: z.coerce.number().int().min(1).max(60_000).default(500),
+  externalLoginUrl: z.string().default(''),
   maxHeaderBytes: z.coerce
     .number()
     .int()
@@ -67,6 +90,21 @@ export const ENVIRONMENT_VARIABLES: Record<keyof Config, string> = {
   redisCommandTimeoutMs: 'REDIS_COMMAND_TIMEOUT_MS',
   snapshotFile: 'SNAPSHOT_FILE',
   snapshotIntervalMs: 'SNAPSHOT_INTERVAL_MS',
+  cookiePath: 'COOKIE_PATH',
+  cookieDomain: 'COOKIE_DOMAIN',
+  clearCookies: 'CLEAR_COOKIES',
+  logoutLandingUrl: 'LOGOUT_LANDING_URL',
+  logoutErrorUrl: 'LOGOUT_ERROR_URL',
+  redirectAllowedHosts: 'REDIRECT_ALLOWED_HOSTS',
+  csrfGuard: 'CSRF_GUARD',
+  csrfSecret: 'CSRF_SECRET',
+  csrfAllowedOrigins: 'CSRF_ALLOWED_ORIGINS',
+  logoutWebhooks: 'LOGOUT_WEBHOOKS',
+  webhookSecret: 'WEBHOOK_SECRET',
+  webhookMaxAttempts: 'WEBHOOK_MAX_ATTEMPTS',
+  webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
+  webhookRetryBaseMs: 'WEBHOOK_RETRY_BASE_MS',
+  externalLoginUrl: 'EXTERNAL_LOGIN_URL',
   maxHeaderBytes: 'MAX_HEADER_BYTES',
   headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { isServicePath, refuseBody, SERVICE_PATH } from './http/asmxHandler';
 import type { Emulator } from './emulator';
+import { signOutRoutes } from './signout/routes';
 
 export interface RunningServer {
   readonly server: http.Server;
@@ -20,6 +21,8 @@ export function createHttpServer(emulator: Emulator): http.Server {
   const app = express();
   app.disable('x-powered-by');
   app.get('/', (_req, res) => res.redirect(302, SERVICE_PATH));
+  // Browsers ask for an icon on their own; an empty answer keeps their consoles free of 404s.
+  app.get('/favicon.ico', (_req, res) => res.status(204).set('Cache-Control', 'public, max-age=86400').end());
   // Liveness: the process answers. Readiness: the ticket store answers too.
   app.get('/healthz', (_req, res) => res.type('text/plain').send('ok'));
   app.get('/readyz', (_req, res) => {
@@ -28,7 +31,12 @@ export function createHttpServer(emulator: Emulator): http.Server {
       () => res.status(503).type('text/plain').send('not ready: ticket store unreachable'),
     );
   });
+  app.use(signOutRoutes(config, emulator.signOut, emulator.context));
   app.use((_req, res) => res.status(404).type('text/plain').send('Not found.'));
+  // Nothing internal reaches the client.
+  app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(500).type('text/plain').send('Internal error.');
+  });
 
   const listener: http.RequestListener = (req, res) => {
     if (isServicePath(req.url)) emulator.handleServiceRequest(req, res);

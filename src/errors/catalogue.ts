@@ -1,3 +1,5 @@
+import { CSRF_REFUSAL } from '../signout/csrf';
+
 /**
  * The one catalogue of failures. Every failure the emulator can report has a stable code here;
  * the transports decide only how a given entry is shaped on the wire.
@@ -153,6 +155,12 @@ export const PlainErrors = {
     status: 415,
     message: '',
     emptyBody: true,
+  }),
+  /** The CSRF guard (off unless configured) refused a cookie-authenticated state change. */
+  csrfRefused: (): PlainError => ({
+    code: 'P_CSRF_REFUSED',
+    status: 403,
+    message: CSRF_REFUSAL,
   }),
   bodyTooLarge: (): PlainError => ({
     code: 'P_BODY_TOO_LARGE',

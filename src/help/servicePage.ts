@@ -1,22 +1,30 @@
 import type { ServiceDescription } from '../wsdl/serviceDescription';
-import { escapeText } from '../xml/escape';
+import { escapeHtml } from './escapeHtml';
+import { renderPage, serviceFileName } from './layout';
 
-/** The service help page of `GET /srv.asmx`: each operation with its documentation. */
-export function renderServicePage(service: ServiceDescription): string {
+/** The link to an operation's page, relative to the service page (`srv.asmx?op=LogOut`). */
+export function operationHref(serviceUrl: string, operationName: string): string {
+  return `${serviceFileName(serviceUrl)}?op=${encodeURIComponent(operationName)}`;
+}
+
+/**
+ * The service help page of `GET /srv.asmx`, as the classic ASMX page has it: the service name,
+ * the sentence pointing at the service description (`?WSDL`), and every operation (in WSDL order)
+ * linking to its own page, with its WSDL documentation under it.
+ */
+export function renderServicePage(service: ServiceDescription, serviceUrl: string): string {
+  const file = serviceFileName(serviceUrl);
   const items = service.operations
     .map(
       (op) =>
-        `<li><a href="srv.asmx?op=${encodeURIComponent(op.name)}">${escapeText(op.name)}</a>` +
-        (op.documentation ? `<br><span>${escapeText(op.documentation)}</span>` : '') +
+        `<li><a href="${escapeHtml(operationHref(serviceUrl, op.name))}">${escapeHtml(op.name)}</a>` +
+        (op.documentation ? `<span class="doc">${escapeHtml(op.documentation)}</span>` : '') +
         '</li>',
     )
     .join('\n');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeText(service.serviceName)} Web Service</title></head>
-<body><h1>${escapeText(service.serviceName)}</h1>
-<p>The following operations are supported. For a formal definition, please review the <a href="srv.asmx?WSDL">Service Description</a>.</p>
-<ul>
+  const content = `<p class="intro">The following operations are supported. For a formal definition, please review the <a href="${escapeHtml(file)}?WSDL">Service Description</a>.</p>
+<ul class="operations">
 ${items}
-</ul></body></html>`;
+</ul>`;
+  return renderPage(service.serviceName, `${service.serviceName} Web Service`, content);
 }

@@ -1,10 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import contentType from 'content-type';
 import { DomainErrors, PlainErrors, ProtocolErrors, type PlainError } from '../errors/catalogue';
-import { failure } from '../operations/shared';
+import { failure, ticketFromCookie } from '../operations/shared';
+import type { SignOut } from '../signout/signout';
 import { StoreUnavailableError } from '../tickets/TicketStore';
-import { renderServicePage } from '../help/servicePage';
-import type { OperationContext, OperationHandler, OperationInput } from '../operations/types';
+import { operationHelp, requestedOperation, serviceHelp } from '../help/helpPages';
+import type {
+  OperationContext,
+  OperationHandler,
+  OperationInput,
+  OperationOutcome,
+} from '../operations/types';
 import { CONTENT_TYPES, asmxAnswer, plainError, type HttpAnswer } from '../transports/answer';
 import { ticketCookie } from '../transports/cookies';
 import { decodeHttpGet } from '../transports/httpGet';
@@ -22,6 +28,7 @@ import { serviceUrl } from './serviceUrl';
 export const SERVICE_PATH = '/srv.asmx';
 
 export interface AsmxHandlerOptions {
+  readonly signOut: SignOut;
   readonly service: ServiceDescription;
   readonly handlers: Readonly<Record<string, OperationHandler>>;
   readonly context: OperationContext;
@@ -52,12 +59,29 @@ interface MediaType {
 export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener {
   const { service, handlers, context } = options;
 
-  const run = (operation: OperationDescription, input: OperationInput) =>
-    (handlers[operation.name] as OperationHandler)(input, context);
+  const { signOut } = options;
+
+  /**
+   * Runs an operation and encodes its outcome. A LogOut authenticated only by the ticket cookie
+   * passes the CSRF guard first (when it is on); the answer gains the browser-flow headers.
+   */
+  async function run(
+    req: IncomingMessage,
+    operation: OperationDescription,
+    input: OperationInput,
+    encode: (outcome: OperationOutcome) => HttpAnswer,
+  ): Promise<HttpAnswer> {
+    const cookieOnly = operation.name === 'LogOut' && ticketFromCookie(input, 'AuthenticationTicket');
+    if (cookieOnly && !signOut.csrf.allows(req, input.cookieTicket as string)) {
+      return plainError(PlainErrors.csrfRefused());
+    }
+    const outcome = await (handlers[operation.name] as OperationHandler)(input, context);
+    return signOut.decorate(req, outcome, encode(outcome));
+  }
 
   /** Runs an operation for GET/POST: a store outage is an answer of its own, anything else internal. */
-  const runPlain = (operation: OperationDescription, input: OperationInput) =>
-    run(operation, input).then(encodePlainXml, (error: unknown) => {
+  const runPlain = (req: IncomingMessage, operation: OperationDescription, input: OperationInput) =>
+    run(req, operation, input, encodePlainXml).catch((error: unknown) => {
       if (error instanceof StoreUnavailableError)
         return encodePlainXml(failure(DomainErrors.STORE_UNAVAILABLE));
       throw error;
@@ -83,11 +107,9 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
     );
     if ('error' in decoded) return encodeSoapFault(version, decoded.error);
     try {
-      return encodeSoapResponse(
-        version,
-        service,
-        decoded.operation,
-        await run(decoded.operation, decoded.input),
+      const { operation, input } = decoded;
+      return await run(req, operation, input, (outcome) =>
+        encodeSoapResponse(version, service, operation, outcome),
       );
     } catch (error) {
       const unavailable = error instanceof StoreUnavailableError;
@@ -104,7 +126,10 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
       const directive = query.toLowerCase();
       if (directive === 'wsdl') return asmxAnswer(200, CONTENT_TYPES.xml, service.renderWsdl(url));
       if (directive === 'disco') return asmxAnswer(200, CONTENT_TYPES.xml, renderDisco(service, url));
-      return asmxAnswer(200, CONTENT_TYPES.html, renderServicePage(service));
+      // The help pages: `?op=<Operation>` is that operation's page and test form, else the list.
+      const operationName = requestedOperation(query);
+      if (operationName !== undefined) return operationHelp(service, operationName, url);
+      return serviceHelp(service, url);
     }
     if (req.method !== 'POST') return plainError(PlainErrors.methodNotAllowed());
     const media = mediaType(req.headers['content-type']);
@@ -129,7 +154,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
       );
     }
     const cookie = ticketCookie(req.headers.cookie);
-    if (verb !== 'POST') return runPlain(operation, decodeHttpGet(operation, query, cookie));
+    if (verb !== 'POST') return runPlain(req, operation, decodeHttpGet(operation, query, cookie));
 
     const media = mediaType(req.headers['content-type']);
     if (media?.type === 'application/json') return plainError(PlainErrors.scriptServiceOnly());
@@ -142,7 +167,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
     if ('unsupportedCharset' in input) {
       return plainError(PlainErrors.requestFormatInvalid(req.headers['content-type'] ?? ''));
     }
-    return runPlain(operation, input);
+    return runPlain(req, operation, input);
   }
 
   function answer(req: IncomingMessage): Promise<HttpAnswer> {

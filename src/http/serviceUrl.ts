@@ -9,19 +9,23 @@ function firstHeaderValue(value: string | string[] | undefined): string | undefi
   return first?.split(',')[0]?.trim() || undefined;
 }
 
+/** `https` when the request came over TLS (or, behind a trusted proxy, says it did). */
+export function requestScheme(req: IncomingMessage, trustProxy: boolean): 'http' | 'https' {
+  if (trustProxy) {
+    const forwarded = firstHeaderValue(req.headers['x-forwarded-proto'])?.toLowerCase();
+    if (forwarded === 'http' || forwarded === 'https') return forwarded;
+  }
+  return (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+}
+
 /**
  * The absolute URL of the service as the client reached it, for the WSDL and disco addresses.
  * X-Forwarded-Proto/-Host are honoured only when the emulator is configured as behind a proxy.
  */
 export function serviceUrl(req: IncomingMessage, trustProxy: boolean, servicePath: string): string {
-  const encrypted = Boolean((req.socket as TLSSocket).encrypted);
-  let scheme = encrypted ? 'https' : 'http';
+  const scheme = requestScheme(req, trustProxy);
   let host = firstHeaderValue(req.headers.host);
-  if (trustProxy) {
-    const forwardedProto = firstHeaderValue(req.headers['x-forwarded-proto'])?.toLowerCase();
-    if (forwardedProto === 'http' || forwardedProto === 'https') scheme = forwardedProto;
-    host = firstHeaderValue(req.headers['x-forwarded-host']) ?? host;
-  }
+  if (trustProxy) host = firstHeaderValue(req.headers['x-forwarded-host']) ?? host;
   if (!host || !VALID_HOST.test(host)) {
     const address = req.socket.localAddress ?? '127.0.0.1';
     host = `${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort ?? 80}`;

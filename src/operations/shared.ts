@@ -11,6 +11,11 @@ export function ticketFrom(input: OperationInput, paramName: string): string {
   return input.params[paramName] || input.cookieTicket || '';
 }
 
+/** True when the ticket parameter is empty and the `ticket` cookie stands in for it. */
+export function ticketFromCookie(input: OperationInput, paramName: string): boolean {
+  return !input.params[paramName] && Boolean(input.cookieTicket);
+}
+
 /** Worth a store lookup: empty and over-long values are [901] without touching the store. */
 export function isPlausibleTicket(ticket: string): boolean {
   return ticket !== '' && ticket.length <= MAX_TICKET_LENGTH;

@@ -13,7 +13,12 @@ export interface OperationInput {
 }
 
 export type OperationOutcome =
-  | { readonly ok: true; readonly attributes: RootAttributes }
+  | {
+      readonly ok: true;
+      readonly attributes: RootAttributes;
+      /** The session ended was the one of the `ticket` cookie: the transport clears the cookie. */
+      readonly endedCookieSession?: boolean;
+    }
   | { readonly ok: false; readonly error: DomainError };
 
 export interface OperationContext {
@@ -21,6 +26,13 @@ export interface OperationContext {
   readonly users: UserDirectory;
   readonly clock: Clock;
   readonly trustedPassword: string;
+  /** Told of every successful LogOut (not of expiry); must not block or throw. */
+  readonly onLogout?: (event: LogoutEvent) => void;
+}
+
+export interface LogoutEvent {
+  readonly ticket: string;
+  readonly userKey: string;
 }
 
 export type OperationHandler = (

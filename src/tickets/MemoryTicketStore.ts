@@ -54,10 +54,11 @@ export class MemoryTicketStore implements TicketStore {
     return userKey === undefined ? undefined : this.info(ticket, userKey);
   }
 
-  async revoke(ticket: string): Promise<boolean> {
-    // delete() would also report an expired-but-unpurged entry as deleted; check liveness first.
-    if (!this.cache.has(ticket, { updateAgeOnHas: false })) return false;
-    return this.cache.delete(ticket);
+  async revoke(ticket: string): Promise<string | undefined> {
+    // peek() skips an expired-but-unpurged entry, which must not count as a logout.
+    const userKey = this.cache.peek(ticket);
+    if (userKey !== undefined) this.cache.delete(ticket);
+    return userKey;
   }
 
   async size(): Promise<number> {

@@ -74,9 +74,9 @@ export class RedisTicketStore implements TicketStore {
     return { userKey, expiresAt: this.options.clock.now() + remaining };
   }
 
-  async revoke(ticket: string): Promise<boolean> {
-    // DEL is atomic: of concurrent LogOuts of one ticket, on any instance, exactly one deletes it.
-    return (await this.call(() => this.redis.del(this.key(ticket)))) === 1;
+  async revoke(ticket: string): Promise<string | undefined> {
+    // GETDEL is atomic: of concurrent LogOuts of one ticket, on any instance, exactly one gets it.
+    return (await this.call(() => this.redis.getdel(this.key(ticket)))) ?? undefined;
   }
 
   async size(): Promise<number> {

@@ -24,8 +24,11 @@ export interface TicketStore {
   touch(ticket: string): Promise<TicketInfo | undefined>;
   /** Returns the live ticket without changing anything; undefined when dead. */
   peek(ticket: string): Promise<TicketInfo | undefined>;
-  /** Removes the ticket; true only when this call removed a live ticket. */
-  revoke(ticket: string): Promise<boolean>;
+  /**
+   * Removes the ticket atomically. Returns the user key only when this call removed a live
+   * ticket; of concurrent revokes of one ticket exactly one gets it.
+   */
+  revoke(ticket: string): Promise<string | undefined>;
   /** Number of tickets held (may include expired ones not yet purged). */
   size(): Promise<number>;
   /** Resolves when the store can serve requests; rejects with {@link StoreUnavailableError} otherwise. */

@@ -3,7 +3,7 @@ import type { PlainError } from '../errors/catalogue';
 /** A complete HTTP answer, computed without touching the socket. Adapters return these. */
 export interface HttpAnswer {
   readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
   readonly body: string;
 }
 
