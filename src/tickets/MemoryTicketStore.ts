@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newTicket } from './newTicket';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock';
 import type { IssuedTicket, TicketInfo, TicketStore } from './TicketStore';
@@ -38,7 +38,7 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   async issue(userKey: string): Promise<IssuedTicket> {
-    const ticket = randomUUID();
+    const ticket = newTicket();
     this.cache.set(ticket, userKey);
     return { ticket, expiresAt: this.clock.now() + this.cache.ttl };
   }

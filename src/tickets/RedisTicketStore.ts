@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newTicket } from './newTicket';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { Clock } from '../clock';
 import { StoreUnavailableError, type IssuedTicket, type TicketInfo, type TicketStore } from './TicketStore';
@@ -51,7 +51,7 @@ export class RedisTicketStore implements TicketStore {
   }
 
   async issue(userKey: string): Promise<IssuedTicket> {
-    const ticket = randomUUID();
+    const ticket = newTicket();
     // NX: a (practically impossible) collision must never hand one session's ticket to another.
     const stored = await this.call(() =>
       this.redis.set(this.key(ticket), userKey, 'PX', this.options.ttlMs, 'NX'),
