@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -59,6 +60,8 @@ export const ConfigSchema = z.object({
   webhookTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(3000),
   webhookRetryBaseMs: z.coerce.number().int().min(1).max(60_000).default(500),
   externalLoginUrl: z.string().default(''),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
   maxHeaderBytes: z.coerce
     .number()
     .int()
@@ -105,6 +108,8 @@ export const ENVIRONMENT_VARIABLES: Record<keyof Config, string> = {
   webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
   webhookRetryBaseMs: 'WEBHOOK_RETRY_BASE_MS',
   externalLoginUrl: 'EXTERNAL_LOGIN_URL',
+  logLevel: 'LOG_LEVEL',
+  shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
   maxHeaderBytes: 'MAX_HEADER_BYTES',
   headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
@@ -113,17 +118,80 @@ export const ENVIRONMENT_VARIABLES: Record<keyof Config, string> = {
 
 export class ConfigError extends Error {}
 
-/** Validates once; a bad value stops the start with the key, the value and what is allowed. */
+/** Where a setting came from, for messages that point at the right place. */
+export type ConfigSource = 'default' | 'file' | 'environment' | 'flag';
+
+export interface ConfigLayers {
+  /** Command-line flags, already mapped to setting names. */
+  readonly flags?: Partial<ConfigInput>;
+  readonly env?: NodeJS.ProcessEnv;
+  /** A JSON file of settings by name (`{"port": 8080, "store": "redis"}`); `CONFIG_FILE` names one too. */
+  readonly file?: string;
+}
+
+/**
+ * Resolves the configuration from its layers, highest first: flags, environment, config file,
+ * defaults. Validated once; a bad value stops the start with its source, the value and what is
+ * allowed.
+ */
+export function loadConfig(layers: ConfigLayers = {}): Config {
+  const env = layers.env ?? {};
+  const file = layers.file ?? (env.CONFIG_FILE || undefined);
+  const sources = new Map<string, ConfigSource>();
+  const input: Record<string, unknown> = {};
+  const apply = (values: Record<string, unknown>, source: ConfigSource) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      input[key] = value;
+      sources.set(key, source);
+    }
+  };
+  if (file) apply(readConfigFile(file), 'file');
+  apply(configFromEnvironment(env), 'environment');
+  apply(layers.flags ?? {}, 'flag');
+  return validate(input, (key) => describeSetting(key, sources.get(key) ?? 'default', file));
+}
+
+/** Validates settings given directly (library use). */
 export function resolveConfig(input: Partial<ConfigInput> = {}): Config {
+  return validate(input as Record<string, unknown>, (key) => key);
+}
+
+function validate(input: Record<string, unknown>, describe: (key: string) => string): Config {
   const result = ConfigSchema.safeParse(input);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '');
-    const variable = ENVIRONMENT_VARIABLES[key as keyof Config] ?? key;
-    const value = (input as Record<string, unknown>)[key];
-    return `${variable}=${JSON.stringify(value)}: ${issue.message}`;
+    return `${describe(key)}=${JSON.stringify(input[key])}: ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+}
+
+function describeSetting(key: string, source: ConfigSource, file: string | undefined): string {
+  const variable = ENVIRONMENT_VARIABLES[key as keyof Config] ?? key;
+  if (source === 'flag') return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} (command line)`;
+  if (source === 'file') return `"${key}" (config file ${file})`;
+  return variable;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: config file ${file}: ${(error as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`invalid configuration: config file ${file} must hold a JSON object of settings`);
+  }
+  const known = Object.keys(ConfigSchema.shape);
+  const unknown = Object.keys(parsed).filter((key) => !known.includes(key));
+  if (unknown.length) {
+    throw new ConfigError(
+      `invalid configuration: config file ${file} has unknown setting(s) ${unknown.map((k) => `"${k}"`).join(', ')}; known: ${known.join(', ')}`,
+    );
+  }
+  return parsed as Record<string, unknown>;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<ConfigInput> {

@@ -1,6 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type express from 'express';
+import { createRequestListener, createRouter, type AppParts } from './app';
 import { systemClock, type Clock } from './clock';
 import { resolveConfig, type Config, type ConfigInput } from './config';
-import { createAsmxHandler, type RequestListener } from './http/asmxHandler';
+import { createAsmxHandler, type RequestEvent, type RequestListener } from './http/asmxHandler';
+import { createLogger, type Logger } from './observability/logger';
+import { Metrics } from './observability/metrics';
 import { operationHandlers } from './operations';
 import type { OperationContext } from './operations/types';
 import { SignOut } from './signout/signout';
@@ -14,60 +19,95 @@ import {
 } from './wsdl/serviceDescription';
 
 export interface EmulatorOptions {
-  readonly config?: Partial<ConfigInput>;
+  /** Settings by name (see the README's table); validated like the environment. */
+  readonly config?: Partial<ConfigInput> | Config;
   /** Inject a clock to move time in tests. */
   readonly clock?: Clock;
   /** Inject a store; by default the one `config` selects (memory or Redis). */
   readonly store?: TicketStore;
-  /** Where warnings go (a corrupt snapshot, say); console.warn by default. */
-  readonly warn?: (message: string) => void;
+  /** A pino logger; by default JSON lines on stdout at `config.logLevel`. */
+  readonly logger?: Logger;
 }
 
-export interface Emulator {
+export interface Emulator extends AppParts {
   readonly config: Config;
   readonly service: ServiceDescription;
-  readonly store: TicketStore;
-  readonly context: OperationContext;
-  readonly signOut: SignOut;
-  /** The node:http listener for `/srv.asmx` and everything below it. */
-  readonly handleServiceRequest: RequestListener;
+  readonly logger: Logger;
+  /** The whole service (`/srv.asmx`, sign-out, health, metrics) as a node:http listener. */
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The same as an express router, to mount in an existing app: `app.use(emulator.router())`. */
+  router(): express.Router;
+  /** Writes the last snapshot, waits for webhooks under way, closes the store. */
   close(): Promise<void>;
 }
 
-/** Composes the emulator: WSDL, users, store and transports. Throws when an operation has no handler. */
+let requestSequence = 0;
+/** A request id for logs when the client (or a proxy) sent no X-Request-Id. */
+function nextRequestId(): string {
+  return `${process.pid.toString(36)}-${(++requestSequence).toString(36)}`;
+}
+
+/** Composes the emulator: WSDL, users, store, transports, routes, logs and metrics. */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  const config = resolveConfig(options.config);
+  const config = resolveConfig(options.config as Partial<ConfigInput>);
   const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const warn = (message: string) => logger.warn(message);
   const service = loadServiceDescription(config.wsdlFile);
+  // Refuses to start, naming the operation, when the WSDL declares one without a handler.
   assertEveryOperationHandled(service, operationHandlers);
+  const users = UserDirectory.fromFile(config.usersFile);
+
+  // The live-tickets gauge reads the store only when scraped, after it exists.
+  const metrics = new Metrics(() => store.size());
   const configured = options.store
     ? { store: options.store, close: () => options.store?.close() ?? Promise.resolve() }
-    : createTicketStore(config, clock, (message) => (options.warn ?? console.warn)(message));
+    : createTicketStore(config, clock, warn, () => metrics.evictions.inc());
   const store = configured.store;
-  const warn = options.warn ?? ((message: string) => console.warn(message));
-  const signOut = new SignOut(config, clock, warn);
+  const counters = metrics;
+  const signOut = new SignOut(config, clock, warn, (result) => counters.webhookDeliveries.inc({ result }));
   const context: OperationContext = {
     store,
-    onLogout: ({ ticket, userKey }) => signOut.webhooks.notify({ ticket, userKey, reason: 'logout' }),
-    users: UserDirectory.fromFile(config.usersFile),
+    users,
     clock,
     trustedPassword: config.trustedPassword,
+    onLogout: ({ ticket, userKey }) => {
+      counters.logouts.inc();
+      signOut.webhooks.notify({ ticket, userKey, reason: 'logout' });
+    },
   };
-  const handleServiceRequest = createAsmxHandler({
+
+  const observe = (event: RequestEvent) => {
+    counters.requests.inc({ operation: event.operation, transport: event.transport, outcome: event.outcome });
+    counters.duration.observe({ transport: event.transport }, event.durationMs / 1000);
+    if (logger.isLevelEnabled('info')) {
+      logger.info({
+        requestId: event.req.headers['x-request-id'] ?? nextRequestId(),
+        method: event.req.method,
+        transport: event.transport,
+        operation: event.operation,
+        outcome: event.outcome,
+        status: event.status,
+        ms: Math.round(event.durationMs * 100) / 100,
+      });
+    }
+  };
+  const handleServiceRequest: RequestListener = createAsmxHandler({
     signOut,
     service,
     handlers: operationHandlers,
     context,
     trustProxy: config.trustProxy,
     maxBodyBytes: config.maxBodyBytes,
+    observe,
   });
+  const parts: AppParts = { config, store, context, signOut, metrics, handleServiceRequest };
   return {
-    config,
+    ...parts,
     service,
-    store,
-    context,
-    signOut,
-    handleServiceRequest,
+    logger,
+    handler: createRequestListener(parts),
+    router: () => createRouter(parts),
     close: async () => {
       await signOut.webhooks.drain();
       await configured.close();

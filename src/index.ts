@@ -1,5 +1,9 @@
 export { createEmulator, type Emulator, type EmulatorOptions } from './emulator';
 export { createHttpServer, startServer, type RunningServer } from './server';
+export { createRouter, createRequestListener } from './app';
+export { loadConfig, resolveConfig, ConfigError, type Config, type ConfigInput } from './config';
 export { ManualClock, systemClock, type Clock } from './clock';
 export type { TicketStore, TicketInfo, IssuedTicket } from './tickets/TicketStore';
+export { StoreUnavailableError } from './tickets/TicketStore';
 export { MemoryTicketStore } from './tickets/MemoryTicketStore';
+export { RedisTicketStore } from './tickets/RedisTicketStore';

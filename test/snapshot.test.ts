@@ -101,8 +101,10 @@ describe('a memory-store instance restarted', () => {
 
   function start(env: Record<string, string>) {
     const child = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: '0', ...env } });
+    // Logs are JSON lines on stdout; errors of the command line on stderr.
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.on('data', (c: Buffer) => (stderr += c.toString()));
     const url = new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {

@@ -32,6 +32,6 @@ test('a bad configuration value stops the start, naming the variable', async () 
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const code = await new Promise((resolve) => child.once('exit', resolve));
-  expect(code).toBe(1);
+  expect(code).toBe(2);
   expect(err).toContain('PORT="eighty"');
 });

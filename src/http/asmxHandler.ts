@@ -34,6 +34,31 @@ export interface AsmxHandlerOptions {
   readonly context: OperationContext;
   readonly trustProxy: boolean;
   readonly maxBodyBytes: number;
+  /** Told of every answered request, for logs and metrics. Must not throw. */
+  readonly observe?: (event: RequestEvent) => void;
+}
+
+/** What one request was and how it ended; never the ticket or a password. */
+export interface RequestEvent {
+  readonly req: IncomingMessage;
+  readonly transport: string;
+  readonly operation: string;
+  readonly outcome: string;
+  readonly status: number;
+  readonly durationMs: number;
+}
+
+interface RequestRecord {
+  transport: string;
+  operation: string;
+}
+
+/** Per-request notes (transport, operation) gathered on the way, read when the answer is sent. */
+const records = new WeakMap<IncomingMessage, RequestRecord>();
+
+function note(req: IncomingMessage, fields: Partial<RequestRecord>): void {
+  const record = records.get(req);
+  if (record) Object.assign(record, fields);
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -92,6 +117,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
     version: SoapVersion,
     media: MediaType,
   ): Promise<HttpAnswer> {
+    note(req, { transport: version.transport });
     const body = await readBody(req, options.maxBodyBytes);
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
     const decoded = decodeSoap(
@@ -108,6 +134,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
     if ('error' in decoded) return encodeSoapFault(version, decoded.error);
     try {
       const { operation, input } = decoded;
+      note(req, { operation: operation.name });
       return await run(req, operation, input, (outcome) =>
         encodeSoapResponse(version, service, operation, outcome),
       );
@@ -122,7 +149,8 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
 
   async function serveServiceRoot(req: IncomingMessage, query: string): Promise<HttpAnswer> {
     if (req.method === 'GET' || req.method === 'HEAD') {
-      const url = serviceUrl(req, options.trustProxy, SERVICE_PATH);
+      note(req, { transport: 'docs' });
+      const url = serviceUrl(req, options.trustProxy, mountedServicePath(req));
       const directive = query.toLowerCase();
       if (directive === 'wsdl') return asmxAnswer(200, CONTENT_TYPES.xml, service.renderWsdl(url));
       if (directive === 'disco') return asmxAnswer(200, CONTENT_TYPES.xml, renderDisco(service, url));
@@ -153,6 +181,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
           : PlainErrors.unknownMethod(name),
       );
     }
+    note(req, { transport: verb === 'POST' ? 'http-post' : 'http-get', operation: operation.name });
     const cookie = ticketCookie(req.headers.cookie);
     if (verb !== 'POST') return runPlain(req, operation, decodeHttpGet(operation, query, cookie));
 
@@ -180,9 +209,21 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
   }
 
   return (req, res) => {
+    const started = performance.now();
+    const record: RequestRecord = { transport: 'asmx', operation: '-' };
+    records.set(req, record);
     answer(req)
       .catch((): HttpAnswer => plainError(PlainErrors.internal()))
-      .then((result) => send(req, res, result))
+      .then((result) => {
+        send(req, res, result);
+        options.observe?.({
+          req,
+          ...record,
+          outcome: result.outcome ?? 'page',
+          status: result.status,
+          durationMs: performance.now() - started,
+        });
+      })
       .catch(() => res.destroy());
   };
 }
@@ -202,6 +243,12 @@ function send(req: IncomingMessage, res: ServerResponse, answer: HttpAnswer): vo
   res.end(body);
   // A refused upload is not read to its end: the connection closes once the answer is out.
   if (answer.headers.Connection === 'close') res.once('finish', () => req.destroy());
+}
+
+/** `/srv.asmx`, behind the prefix an express app mounted the emulator's router at. */
+function mountedServicePath(req: IncomingMessage): string {
+  const baseUrl = (req as IncomingMessage & { baseUrl?: string }).baseUrl;
+  return `${baseUrl ?? ''}${SERVICE_PATH}`;
 }
 
 function firstValue(value: string | string[] | undefined): string | undefined {

@@ -18,6 +18,7 @@ export class SignOut {
     private readonly config: Config,
     clock: Clock,
     warn: (message: string) => void,
+    onWebhookResult?: (result: 'delivered' | 'retried' | 'failed' | 'dropped') => void,
   ) {
     this.csrf = new CsrfGuard({
       enabled: config.csrfGuard,
@@ -32,6 +33,7 @@ export class SignOut {
       retryBaseMs: config.webhookRetryBaseMs,
       clock,
       warn,
+      ...(onWebhookResult ? { onResult: onWebhookResult } : {}),
     });
     this.cookies = { path: config.cookiePath, domain: config.cookieDomain, alsoClear: config.clearCookies };
   }

@@ -11,6 +11,8 @@ export interface WebhookOptions {
   readonly retryBaseMs: number;
   readonly clock: Clock;
   readonly warn: (message: string) => void;
+  /** Told of each delivery result, for metrics. */
+  readonly onResult?: (result: 'delivered' | 'retried' | 'failed' | 'dropped') => void;
 }
 
 export interface LogoutNotice {
@@ -53,6 +55,7 @@ export class LogoutWebhooks {
     for (const url of this.options.urls) {
       if (this.pending >= MAX_PENDING) {
         this.counts.dropped++;
+        this.options.onResult?.('dropped');
         this.options.warn(`logout webhook to ${url} dropped: ${MAX_PENDING} deliveries already pending`);
         continue;
       }
@@ -75,14 +78,17 @@ export class LogoutWebhooks {
       const problem = await this.attempt(url, body, signature);
       if (problem === undefined) {
         this.counts.delivered++;
+        this.options.onResult?.('delivered');
         return;
       }
       if (attempt >= this.options.maxAttempts) {
         this.counts.failed++;
+        this.options.onResult?.('failed');
         this.options.warn(`logout webhook to ${url} failed after ${attempt} attempts: ${problem}`);
         return;
       }
       this.counts.retried++;
+      this.options.onResult?.('retried');
       await new Promise((resolve) =>
         setTimeout(resolve, this.options.retryBaseMs * 2 ** (attempt - 1)).unref(),
       );

@@ -12,6 +12,8 @@ export interface MemoryTicketStoreOptions {
   /** Bound on live tickets; beyond it the least recently used ticket is dropped. */
   maxTickets: number;
   clock: Clock;
+  /** Called when the bound drops a live ticket (not on expiry or LogOut). */
+  onEvict?: () => void;
 }
 
 /**
@@ -34,6 +36,9 @@ export class MemoryTicketStore implements TicketStore {
       allowStale: false,
       // lru-cache treats a start time of 0 as "no TTL", so the clock must be epoch-based.
       perf: { now: () => options.clock.now() },
+      ...(options.onEvict
+        ? { dispose: (_value, _key, reason) => reason === 'evict' && options.onEvict?.() }
+        : {}),
     });
   }
 

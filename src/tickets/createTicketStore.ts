@@ -12,7 +12,12 @@ export interface ConfiguredStore {
 }
 
 /** Chooses the ticket store once, at start, from the configuration. */
-export function createTicketStore(config: Config, clock: Clock, warn: Warn): ConfiguredStore {
+export function createTicketStore(
+  config: Config,
+  clock: Clock,
+  warn: Warn,
+  onEvict?: () => void,
+): ConfiguredStore {
   const ttlMs = config.ticketTtlDays * DAY_MS;
   if (config.store === 'redis') {
     const store = new RedisTicketStore({
@@ -24,7 +29,12 @@ export function createTicketStore(config: Config, clock: Clock, warn: Warn): Con
     });
     return { store, close: () => store.close() };
   }
-  const store = new MemoryTicketStore({ ttlMs, maxTickets: config.maxTickets, clock });
+  const store = new MemoryTicketStore({
+    ttlMs,
+    maxTickets: config.maxTickets,
+    clock,
+    ...(onEvict ? { onEvict } : {}),
+  });
   const file = config.snapshotFile;
   if (!file) return { store, close: () => store.close() };
 

@@ -5,6 +5,8 @@ export interface HttpAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | readonly string[]>>;
   readonly body: string;
+  /** For logs and metrics: `success`, a domain error code (E901...) or a protocol error code (P_...). */
+  readonly outcome?: string;
 }
 
 /** Headers ASMX puts on every operation response. */
@@ -31,5 +33,13 @@ export function plainError(error: PlainError): HttpAnswer {
     error.emptyBody ? CONTENT_TYPES.xml : CONTENT_TYPES.text,
     error.message,
   );
-  return error.headers ? { ...answer, headers: { ...answer.headers, ...error.headers } } : answer;
+  return { ...answer, outcome: error.code, headers: { ...answer.headers, ...error.headers } };
+}
+
+/** The outcome code of an operation's result, for logs and metrics. */
+export function outcomeCode(outcome: {
+  readonly ok: boolean;
+  readonly error?: { readonly code: string };
+}): string {
+  return outcome.ok ? 'success' : (outcome.error?.code ?? 'error');
 }

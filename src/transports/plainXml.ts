@@ -4,7 +4,7 @@ import { rootAttributesOf } from '../operations/shared';
 import type { OperationInput, OperationOutcome } from '../operations/types';
 import type { OperationDescription } from '../wsdl/serviceDescription';
 import { XML_DECLARATION, renderRoot } from '../xml/rootElement';
-import { CONTENT_TYPES, asmxAnswer, type HttpAnswer } from './answer';
+import { CONTENT_TYPES, asmxAnswer, outcomeCode, type HttpAnswer } from './answer';
 import { parseUrlEncoded } from './urlEncoded';
 
 /**
@@ -33,8 +33,9 @@ export function decodeNameValuePairs(
  */
 export function encodePlainXml(outcome: OperationOutcome): HttpAnswer {
   const body = `${XML_DECLARATION}\n${renderRoot(rootAttributesOf(outcome), false)}`;
-  if (outcome.ok || outcome.error !== DomainErrors.STORE_UNAVAILABLE)
-    return asmxAnswer(200, CONTENT_TYPES.xml, body);
+  if (outcome.ok || outcome.error !== DomainErrors.STORE_UNAVAILABLE) {
+    return { ...asmxAnswer(200, CONTENT_TYPES.xml, body), outcome: outcomeCode(outcome) };
+  }
   const answer = asmxAnswer(503, CONTENT_TYPES.xml, body);
-  return { ...answer, headers: { ...answer.headers, 'Retry-After': '1' } };
+  return { ...answer, outcome: outcomeCode(outcome), headers: { ...answer.headers, 'Retry-After': '1' } };
 }

@@ -17,7 +17,11 @@ export async function startTestServer(
   store?: TicketStore,
 ): Promise<TestServer> {
   const clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0));
-  const emulator = createEmulator({ config: { port: 0, ...config }, clock, ...(store ? { store } : {}) });
+  const emulator = createEmulator({
+    config: { port: 0, logLevel: 'silent', ...config },
+    clock,
+    ...(store ? { store } : {}),
+  });
   const running = await startServer(emulator, 0, '127.0.0.1');
   return { origin: running.origin, emulator, clock, close: () => running.close() };
 }

@@ -3,7 +3,7 @@ import { rootAttributesOf } from '../../operations/shared';
 import type { OperationInput, OperationOutcome } from '../../operations/types';
 import type { OperationDescription, ServiceDescription } from '../../wsdl/serviceDescription';
 import { XML_DECLARATION, renderRoot } from '../../xml/rootElement';
-import { asmxAnswer, type HttpAnswer } from '../answer';
+import { asmxAnswer, outcomeCode, type HttpAnswer } from '../answer';
 import { decodeXmlBody } from '../charset';
 import { ENVELOPE_NAMESPACES, type SoapHttpRequest, type SoapVersion } from './soapVersion';
 import { parseXmlDocument, type XmlElement } from './xmlDocument';
@@ -67,15 +67,16 @@ export function encodeSoapResponse(
 ): HttpAnswer {
   const name = operation.name;
   const root = renderRoot(rootAttributesOf(outcome), true);
-  return asmxAnswer(
-    200,
-    version.contentType,
+  const body =
     `${XML_DECLARATION}<soap:Envelope xmlns:soap="${version.envelopeNamespace}" ${ENVELOPE_NAMESPACES}><soap:Body>` +
-      `<${name}Response xmlns="${service.targetNamespace}"><${name}Result>${root}</${name}Result></${name}Response>` +
-      `</soap:Body></soap:Envelope>`,
-  );
+    `<${name}Response xmlns="${service.targetNamespace}"><${name}Result>${root}</${name}Result></${name}Response>` +
+    `</soap:Body></soap:Envelope>`;
+  return { ...asmxAnswer(200, version.contentType, body), outcome: outcomeCode(outcome) };
 }
 
 export function encodeSoapFault(version: SoapVersion, error: ProtocolError): HttpAnswer {
-  return asmxAnswer(error.status, version.contentType, version.renderFault(error));
+  return {
+    ...asmxAnswer(error.status, version.contentType, version.renderFault(error)),
+    outcome: error.code,
+  };
 }

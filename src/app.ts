@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
+import type { Config } from './config';
+import { isServicePath, SERVICE_PATH, type RequestListener } from './http/asmxHandler';
+import type { Metrics } from './observability/metrics';
+import type { OperationContext } from './operations/types';
+import { signOutRoutes } from './signout/routes';
+import type { SignOut } from './signout/signout';
+import type { TicketStore } from './tickets/TicketStore';
+
+/** What the routes beside /srv.asmx need of an emulator. */
+export interface AppParts {
+  readonly config: Config;
+  readonly store: TicketStore;
+  readonly context: OperationContext;
+  readonly signOut: SignOut;
+  readonly metrics: Metrics;
+  readonly handleServiceRequest: RequestListener;
+}
+
+/**
+ * An express router with everything the emulator serves: `/srv.asmx` (handed straight to the
+ * lean node:http handler), the sign-out routes, `/healthz`, `/readyz` and `/metrics`. Mount it in
+ * an existing app, at its root or under a prefix.
+ */
+export function createRouter(parts: AppParts): express.Router {
+  const router = express.Router();
+  router.use((req, res, next) => (isServicePath(req.url) ? parts.handleServiceRequest(req, res) : next()));
+  // Liveness: the process answers. Readiness: the ticket store answers too.
+  router.get('/healthz', (_req, res) => {
+    res.type('text/plain').send('ok');
+  });
+  router.get('/readyz', (_req, res) => {
+    parts.store.ping().then(
+      () => res.type('text/plain').send('ready'),
+      () => res.status(503).type('text/plain').send('not ready: ticket store unreachable'),
+    );
+  });
+  router.get('/metrics', (_req, res, next) => {
+    parts.metrics.registry
+      .metrics()
+      .then((text) => res.type(parts.metrics.registry.contentType).send(text), next);
+  });
+  router.use(signOutRoutes(parts.config, parts.signOut, parts.context));
+  return router;
+}
+
+/**
+ * The whole service as one node:http listener: `/srv.asmx` on the lean handler (the hot path
+ * pays nothing for routing), every other path on an express app around {@link createRouter}.
+ */
+export function createRequestListener(parts: AppParts): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/', (_req, res) => res.redirect(302, SERVICE_PATH));
+  // Browsers ask for an icon on their own; an empty answer keeps their consoles free of 404s.
+  app.get('/favicon.ico', (_req, res) => res.status(204).set('Cache-Control', 'public, max-age=86400').end());
+  app.use(createRouter(parts));
+  app.use((_req, res) => res.status(404).type('text/plain').send('Not found.'));
+  // Nothing internal reaches the client.
+  app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(500).type('text/plain').send('Internal error.');
+  });
+  return (req, res) => (isServicePath(req.url) ? parts.handleServiceRequest(req, res) : app(req, res));
+}

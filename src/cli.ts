@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { systemClock } from './clock';
+import { ConfigError, loadConfig, PACKAGE_ROOT, type Config, type ConfigInput } from './config';
+import { createEmulator } from './emulator';
+import { SERVICE_PATH } from './http/asmxHandler';
+import { createLogger } from './observability/logger';
+import { startServer } from './server';
+import { createTicketStore } from './tickets/createTicketStore';
+import { UserDirectory } from './users/userDirectory';
+
+export interface CliIo {
+  readonly env: NodeJS.ProcessEnv;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const HELP = `Usage: asmx-emulator [serve] [options]
+       asmx-emulator tickets issue --user <name> [options]
+       asmx-emulator tickets revoke <ticket> [options]
+
+Serves the srv.asmx session service (SOAP 1.1, SOAP 1.2, HTTP GET, form POST) until SIGTERM/SIGINT.
+
+Options (over environment variables, over the config file, over defaults):
+  --port <n>          TCP port (PORT, default 8080)
+  --host <addr>       address to listen on (HOST, default 127.0.0.1)
+  --store <kind>      memory | redis (STORE, default memory)
+  --redis-url <url>   Redis of --store redis (REDIS_URL)
+  --users <file>      users file (USERS_FILE)
+  --config <file>     JSON config file of settings by name (CONFIG_FILE)
+  --log-level <lvl>   fatal | error | warn | info | debug | trace | silent (LOG_LEVEL)
+  -h, --help          this text
+  -v, --version       the version
+
+Admin commands act on the configured store: Redis, or the memory store's SNAPSHOT_FILE
+(edit that file only while the service is stopped). Every setting: see the README.`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  store: { type: 'string' },
+  'redis-url': { type: 'string' },
+  users: { type: 'string' },
+  config: { type: 'string' },
+  'log-level': { type: 'string' },
+  user: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+function version(): string {
+  return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
+/** Runs the command line; resolves with the exit code (serve resolves once the server stops). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`${(error as Error).message}\nRun asmx-emulator --help for the options.`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return (io.out(HELP), 0);
+  if (values.version) return (io.out(version()), 0);
+
+  const flags: Partial<ConfigInput> = {
+    ...(values.port !== undefined && { port: values.port as unknown as number }),
+    ...(values.host !== undefined && { host: values.host }),
+    ...(values.store !== undefined && { store: values.store as ConfigInput['store'] }),
+    ...(values['redis-url'] !== undefined && { redisUrl: values['redis-url'] }),
+    ...(values.users !== undefined && { usersFile: values.users }),
+    ...(values['log-level'] !== undefined && { logLevel: values['log-level'] as ConfigInput['logLevel'] }),
+  };
+  let config: Config;
+  try {
+    config = loadConfig({ flags, env: io.env, ...(values.config ? { file: values.config } : {}) });
+  } catch (error) {
+    io.err(error instanceof ConfigError ? error.message : String(error));
+    return 2;
+  }
+
+  const [command = 'serve', sub, argument] = positionals;
+  if (command === 'serve' && positionals.length <= 1) return serve(config, io);
+  if (command === 'tickets' && sub === 'issue') return issueTicket(config, values.user, io);
+  if (command === 'tickets' && sub === 'revoke') return revokeTicket(config, argument, io);
+  io.err(`unknown command: ${positionals.join(' ')}\nRun asmx-emulator --help for the commands.`);
+  return 2;
+}
+
+async function serve(config: Config, io: CliIo): Promise<number> {
+  let emulator;
+  try {
+    emulator = createEmulator({ config });
+  } catch (error) {
+    io.err(`asmx-emulator failed to start: ${(error as Error).message}`);
+    return 1;
+  }
+  const running = await startServer(emulator, config.port, config.host);
+  // The Redis URL may carry a password: show only where it points.
+  const where = config.store === 'redis' ? ` at ${new URL(config.redisUrl).host}` : '';
+  emulator.logger.info(
+    `asmx-emulator serving ${running.origin}${SERVICE_PATH} (ticket store: ${config.store}${where})`,
+  );
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      emulator.logger.info(`${signal}: finishing requests in flight, then stopping`);
+      running.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          emulator.logger.error(`stop failed: ${(error as Error).message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+/** Waits until the store answers (Redis connects in the background), up to `timeoutMs`. */
+async function reachable(store: { ping(): Promise<void> }, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await store.ping();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** The store of the admin commands: one that outlives the command (Redis, or a snapshot file). */
+function adminStore(config: Config, io: CliIo) {
+  if (config.store === 'memory' && !config.snapshotFile) {
+    io.err(
+      'tickets commands need a store that outlives the command: set STORE=redis, or SNAPSHOT_FILE for the memory store',
+    );
+    return undefined;
+  }
+  const logger = createLogger('warn');
+  return createTicketStore(config, systemClock, (message) => logger.warn(message));
+}
+
+async function issueTicket(config: Config, username: string | undefined, io: CliIo): Promise<number> {
+  if (!username) return (io.err('tickets issue needs --user <name>'), 2);
+  const user = UserDirectory.fromFile(config.usersFile).find(username);
+  if (!user || user.disabled)
+    return (io.err(`no enabled user ${JSON.stringify(username)} in ${config.usersFile}`), 1);
+  const configured = adminStore(config, io);
+  if (!configured) return 2;
+  try {
+    await reachable(configured.store, 5000);
+    const issued = await configured.store.issue(UserDirectory.key(user.username));
+    io.out(issued.ticket);
+    return 0;
+  } catch (error) {
+    io.err(`ticket not issued: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await configured.close();
+  }
+}
+
+async function revokeTicket(config: Config, ticket: string | undefined, io: CliIo): Promise<number> {
+  if (!ticket) return (io.err('tickets revoke needs the ticket: asmx-emulator tickets revoke <ticket>'), 2);
+  const configured = adminStore(config, io);
+  if (!configured) return 2;
+  try {
+    await reachable(configured.store, 5000);
+    const userKey = await configured.store.revoke(ticket);
+    if (userKey === undefined) return (io.err('no such live ticket'), 1);
+    io.out(`revoked a ticket of ${userKey}`);
+    return 0;
+  } catch (error) {
+    io.err(`ticket not revoked: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await configured.close();
+  }
+}
