@@ -8,6 +8,7 @@ import { SERVICE_PATH } from './http/asmxHandler';
 import { createLogger } from './observability/logger';
 import { startServer } from './server';
 import { createTicketStore } from './tickets/createTicketStore';
+import type { TicketStore } from './tickets/TicketStore';
 import { UserDirectory } from './users/userDirectory';
 
 export interface CliIo {
@@ -54,6 +55,11 @@ function version(): string {
     .version;
 }
 
+function print(io: CliIo, text: string): number {
+  io.out(text);
+  return 0;
+}
+
 /** Runs the command line; resolves with the exit code (serve resolves once the server stops). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
@@ -64,8 +70,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   const { values, positionals } = parsed;
-  if (values.help) return (io.out(HELP), 0);
-  if (values.version) return (io.out(version()), 0);
+  if (values.help) return print(io, HELP);
+  if (values.version) return print(io, version());
 
   const flags: Partial<ConfigInput> = {
     ...(values.port !== undefined && { port: values.port as unknown as number }),
@@ -134,52 +140,57 @@ async function reachable(store: { ping(): Promise<void> }, timeoutMs: number): P
   }
 }
 
-/** The store of the admin commands: one that outlives the command (Redis, or a snapshot file). */
-function adminStore(config: Config, io: CliIo) {
+/**
+ * Runs an admin command on the configured store: one that outlives the command (Redis, or the
+ * memory store's snapshot file), reachable, and closed (snapshot written) afterwards.
+ */
+async function withAdminStore(
+  config: Config,
+  io: CliIo,
+  failure: string,
+  action: (store: TicketStore) => Promise<number>,
+): Promise<number> {
   if (config.store === 'memory' && !config.snapshotFile) {
-    io.err(
+    return fail(
+      io,
       'tickets commands need a store that outlives the command: set STORE=redis, or SNAPSHOT_FILE for the memory store',
+      2,
     );
-    return undefined;
   }
   const logger = createLogger('warn');
-  return createTicketStore(config, systemClock, (message) => logger.warn(message));
+  const configured = createTicketStore(config, systemClock, (message) => logger.warn(message));
+  try {
+    await reachable(configured.store, 5000);
+    return await action(configured.store);
+  } catch (error) {
+    return fail(io, `${failure}: ${(error as Error).message}`, 1);
+  } finally {
+    await configured.close();
+  }
 }
 
-async function issueTicket(config: Config, username: string | undefined, io: CliIo): Promise<number> {
-  if (!username) return (io.err('tickets issue needs --user <name>'), 2);
+function fail(io: CliIo, message: string, code: number): number {
+  io.err(message);
+  return code;
+}
+
+function issueTicket(config: Config, username: string | undefined, io: CliIo): Promise<number> | number {
+  if (!username) return fail(io, 'tickets issue needs --user <name>', 2);
   const user = UserDirectory.fromFile(config.usersFile).find(username);
   if (!user || user.disabled)
-    return (io.err(`no enabled user ${JSON.stringify(username)} in ${config.usersFile}`), 1);
-  const configured = adminStore(config, io);
-  if (!configured) return 2;
-  try {
-    await reachable(configured.store, 5000);
-    const issued = await configured.store.issue(UserDirectory.key(user.username));
-    io.out(issued.ticket);
+    return fail(io, `no enabled user ${JSON.stringify(username)} in ${config.usersFile}`, 1);
+  return withAdminStore(config, io, 'ticket not issued', async (store) => {
+    io.out((await store.issue(UserDirectory.key(user.username))).ticket);
     return 0;
-  } catch (error) {
-    io.err(`ticket not issued: ${(error as Error).message}`);
-    return 1;
-  } finally {
-    await configured.close();
-  }
+  });
 }
 
-async function revokeTicket(config: Config, ticket: string | undefined, io: CliIo): Promise<number> {
-  if (!ticket) return (io.err('tickets revoke needs the ticket: asmx-emulator tickets revoke <ticket>'), 2);
-  const configured = adminStore(config, io);
-  if (!configured) return 2;
-  try {
-    await reachable(configured.store, 5000);
-    const userKey = await configured.store.revoke(ticket);
-    if (userKey === undefined) return (io.err('no such live ticket'), 1);
+function revokeTicket(config: Config, ticket: string | undefined, io: CliIo): Promise<number> | number {
+  if (!ticket) return fail(io, 'tickets revoke needs the ticket: asmx-emulator tickets revoke <ticket>', 2);
+  return withAdminStore(config, io, 'ticket not revoked', async (store) => {
+    const userKey = await store.revoke(ticket);
+    if (userKey === undefined) return fail(io, 'no such live ticket', 1);
     io.out(`revoked a ticket of ${userKey}`);
     return 0;
-  } catch (error) {
-    io.err(`ticket not revoked: ${(error as Error).message}`);
-    return 1;
-  } finally {
-    await configured.close();
-  }
+  });
 }
