@@ -19,6 +19,9 @@ const SUPPORTED = new Map<string, string>([
   ['ascii', 'utf-8'],
 ]);
 
+/** Decoders are built once per encoding: a non-streaming decode keeps no state between calls. */
+const decoders = new Map<string, TextDecoder>();
+
 /** A decoder for a declared charset (UTF-8 when none), or the label that is not supported. */
 export function textDecoderFor(
   charset: string | undefined,
@@ -26,7 +29,11 @@ export function textDecoderFor(
 ): TextDecoder | { readonly unsupported: string } {
   const label = charset?.trim().toLowerCase() || 'utf-8';
   const encoding = SUPPORTED.get(label);
-  return encoding ? new TextDecoder(encoding, { fatal }) : { unsupported: label };
+  if (!encoding) return { unsupported: label };
+  const key = `${encoding}:${fatal}`;
+  let decoder = decoders.get(key);
+  if (!decoder) decoders.set(key, (decoder = new TextDecoder(encoding, { fatal })));
+  return decoder;
 }
 
 /** Byte-order marks identify UTF-8 and UTF-16 by themselves (XML 1.0, appendix F). */
