@@ -5,7 +5,7 @@ import { systemClock } from './clock';
 import { ConfigError, loadConfig, PACKAGE_ROOT, type Config, type ConfigInput } from './config';
 import { createEmulator } from './emulator';
 import { SERVICE_PATH } from './http/asmxHandler';
-import { createLogger } from './observability/logger';
+import { createLogger, flushLogs } from './observability/logger';
 import { startServer } from './server';
 import { createTicketStore } from './tickets/createTicketStore';
 import type { TicketStore } from './tickets/TicketStore';
@@ -114,13 +114,19 @@ async function serve(config: Config, io: CliIo): Promise<number> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       emulator.logger.info(`${signal}: finishing requests in flight, then stopping`);
-      running.close().then(
-        () => resolve(0),
-        (error: unknown) => {
-          emulator.logger.error(`stop failed: ${(error as Error).message}`);
-          resolve(1);
-        },
-      );
+      running
+        .close()
+        .then(
+          () => 0,
+          (error: unknown) => {
+            emulator.logger.error(`stop failed: ${(error as Error).message}`);
+            return 1;
+          },
+        )
+        .then(async (code) => {
+          await flushLogs(emulator.logger);
+          resolve(code);
+        });
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
