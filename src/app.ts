@@ -50,6 +50,13 @@ export function createRouter(parts: AppParts): express.Router {
  * pays nothing for routing), every other path on an express app around {@link createRouter}.
  */
 export function createRequestListener(parts: AppParts): (req: IncomingMessage, res: ServerResponse) => void {
+  // Built on the first request outside /srv.asmx, so start-up does not wait for it.
+  let app: express.Express | undefined;
+  return (req, res) =>
+    isServicePath(req.url) ? parts.handleServiceRequest(req, res) : (app ??= createApp(parts))(req, res);
+}
+
+function createApp(parts: AppParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/', (_req, res) => res.redirect(302, SERVICE_PATH));
@@ -61,5 +68,5 @@ export function createRequestListener(parts: AppParts): (req: IncomingMessage, r
   app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(500).type('text/plain').send('Internal error.');
   });
-  return (req, res) => (isServicePath(req.url) ? parts.handleServiceRequest(req, res) : app(req, res));
+  return app;
 }

@@ -77,9 +77,21 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
   };
 
+  // prom-client hashes a label object on every call; the children per label set are kept instead.
+  const requestCounters = new Map<string, { inc(): void }>();
+  const durations = new Map<string, { observe(value: number): void }>();
   const observe = (event: RequestEvent) => {
-    counters.requests.inc({ operation: event.operation, transport: event.transport, outcome: event.outcome });
-    counters.duration.observe({ transport: event.transport }, event.durationMs / 1000);
+    const key = `${event.operation}\u0000${event.transport}\u0000${event.outcome}`;
+    let requests = requestCounters.get(key);
+    if (!requests)
+      requestCounters.set(
+        key,
+        (requests = counters.requests.labels(event.operation, event.transport, event.outcome)),
+      );
+    requests.inc();
+    let duration = durations.get(event.transport);
+    if (!duration) durations.set(event.transport, (duration = counters.duration.labels(event.transport)));
+    duration.observe(event.durationMs / 1000);
     if (logger.isLevelEnabled('info')) {
       logger.info({
         requestId: event.req.headers['x-request-id'] ?? nextRequestId(),

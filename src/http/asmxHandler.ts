@@ -255,12 +255,20 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Parsed Content-Types by header text: clients send the same few over and over. Bounded. */
+const mediaTypes = new Map<string, MediaType | undefined>();
+
 function mediaType(header: string | undefined): MediaType | undefined {
   if (!header) return undefined;
+  if (mediaTypes.has(header)) return mediaTypes.get(header);
+  let parsed: MediaType | undefined;
   try {
-    const parsed = contentType.parse(header);
-    return { type: parsed.type, parameters: parsed.parameters };
+    const { type, parameters } = contentType.parse(header);
+    parsed = { type, parameters };
   } catch {
-    return undefined;
+    parsed = undefined;
   }
+  if (mediaTypes.size >= 256) mediaTypes.clear();
+  mediaTypes.set(header, parsed);
+  return parsed;
 }
