@@ -7,21 +7,7 @@
  */
 import * as soap from 'soap';
 import { startTestServer, type TestServer } from './support/testServer';
-
-const INVALID = { success: 'false', error: '[901] Session expired or Invalid ticket' };
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-/** The ManualClock of startTestServer stands at 2026-11-21T12:00:00Z: 30 days later. */
-const EXPIRE_ON = '2026-12-21T12:00:00Z';
-const USER = {
-  userid: '42',
-  username: 'jsmith',
-  firstName: 'John',
-  lastName: 'Smith',
-  fullname: 'John Smith',
-  email: 'jsmith@example.com',
-  expireOn: EXPIRE_ON,
-  isAuthenticated: 'True',
-};
+import { GUID, INVALID, USER } from './support/expected';
 
 const PORTS = {
   SrvSoap: {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { httpGet, rootAttribute } from './support/http';
 import { startTestServer, type TestServer } from './support/testServer';
+import { GUID, INVALID, USER } from './support/expected';
 
 const execFileAsync = promisify(execFile);
 
@@ -20,20 +21,6 @@ const RUN_TIMEOUT_MS = 60_000;
 // The first test of each binding waits for the whole zeep run.
 jest.setTimeout(RUN_TIMEOUT_MS + 15_000);
 
-const INVALID = { success: 'false', error: '[901] Session expired or Invalid ticket' };
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-/** The ManualClock of startTestServer stands at 2026-11-21T12:00:00Z: 30 days later. */
-const EXPIRE_ON = '2026-12-21T12:00:00Z';
-const USER = {
-  userid: '42',
-  username: 'jsmith',
-  firstName: 'John',
-  lastName: 'Smith',
-  fullname: 'John Smith',
-  email: 'jsmith@example.com',
-  expireOn: EXPIRE_ON,
-  isAuthenticated: 'True',
-};
 const LOGIN_ATTRIBUTE_ORDER = ['success', 'ticket', ...Object.keys(USER)];
 const VALID_ATTRIBUTE_ORDER = ['success', ...Object.keys(USER)];
 
