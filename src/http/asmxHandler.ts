@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import contentType from 'content-type';
-import { DomainErrors, PlainErrors, ProtocolErrors, type PlainError } from '../errors/catalogue';
-import { failure, ticketFromCookie } from '../operations/shared';
+import { PlainErrors, ProtocolErrors, type PlainError } from '../errors/catalogue';
+import { runOperation, ticketFromCookie } from '../operations/shared';
 import type { SignOut } from '../signout/signout';
-import { StoreUnavailableError } from '../tickets/TicketStore';
 import { operationHelp, requestedOperation, serviceHelp } from '../help/helpPages';
 import type {
   OperationContext,
@@ -100,17 +99,9 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
     if (cookieOnly && !signOut.csrf.allows(req, input.cookieTicket as string)) {
       return plainError(PlainErrors.csrfRefused());
     }
-    const outcome = await (handlers[operation.name] as OperationHandler)(input, context);
+    const outcome = await runOperation(handlers[operation.name] as OperationHandler, input, context);
     return signOut.decorate(req, outcome, encode(outcome));
   }
-
-  /** Runs an operation for GET/POST: a store outage is an answer of its own, anything else internal. */
-  const runPlain = (req: IncomingMessage, operation: OperationDescription, input: OperationInput) =>
-    run(req, operation, input, encodePlainXml).catch((error: unknown) => {
-      if (error instanceof StoreUnavailableError)
-        return encodePlainXml(failure(DomainErrors.STORE_UNAVAILABLE));
-      throw error;
-    });
 
   async function serveSoap(
     req: IncomingMessage,
@@ -138,12 +129,8 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
       return await run(req, operation, input, (outcome) =>
         encodeSoapResponse(version, service, operation, outcome),
       );
-    } catch (error) {
-      const unavailable = error instanceof StoreUnavailableError;
-      return encodeSoapFault(
-        version,
-        unavailable ? ProtocolErrors.storeUnavailable() : ProtocolErrors.internal(),
-      );
+    } catch {
+      return encodeSoapFault(version, ProtocolErrors.internal());
     }
   }
 
@@ -183,7 +170,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
     }
     note(req, { transport: verb === 'POST' ? 'http-post' : 'http-get', operation: operation.name });
     const cookie = ticketCookie(req.headers.cookie);
-    if (verb !== 'POST') return runPlain(req, operation, decodeHttpGet(operation, query, cookie));
+    if (verb !== 'POST') return run(req, operation, decodeHttpGet(operation, query, cookie), encodePlainXml);
 
     const media = mediaType(req.headers['content-type']);
     if (media?.type === 'application/json') return plainError(PlainErrors.scriptServiceOnly());
@@ -196,7 +183,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
     if ('unsupportedCharset' in input) {
       return plainError(PlainErrors.requestFormatInvalid(req.headers['content-type'] ?? ''));
     }
-    return runPlain(req, operation, input);
+    return run(req, operation, input, encodePlainXml);
   }
 
   function answer(req: IncomingMessage): Promise<HttpAnswer> {

@@ -1,7 +1,8 @@
-import type { DomainError } from '../errors/catalogue';
+import { DomainErrors, type DomainError } from '../errors/catalogue';
+import { StoreUnavailableError } from '../tickets/TicketStore';
 import type { User } from '../users/userDirectory';
 import type { RootAttributes } from '../xml/rootElement';
-import type { OperationInput, OperationOutcome } from './types';
+import type { OperationContext, OperationHandler, OperationInput, OperationOutcome } from './types';
 
 /** Longer than any ticket ever issued (a GUID is 36 characters); such values never reach a store. */
 export const MAX_TICKET_LENGTH = 64;
@@ -61,4 +62,27 @@ export function rootAttributesOf(outcome: OperationOutcome): RootAttributes {
         ['success', 'false'],
         ['error', outcome.error.text],
       ];
+}
+
+/**
+ * Runs an operation. A store that cannot answer is an outcome of its own (STORE_UNAVAILABLE),
+ * not an exception, so every transport shapes it without a catch of its own; anything else
+ * still throws and becomes the transport's internal error.
+ */
+export async function runOperation(
+  handler: OperationHandler,
+  input: OperationInput,
+  context: OperationContext,
+): Promise<OperationOutcome> {
+  try {
+    return await handler(input, context);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) return failure(DomainErrors.STORE_UNAVAILABLE);
+    throw error;
+  }
+}
+
+/** The outcome of an unreachable store: transports answer it as a transient failure. */
+export function isStoreOutage(outcome: OperationOutcome): boolean {
+  return !outcome.ok && outcome.error === DomainErrors.STORE_UNAVAILABLE;
 }

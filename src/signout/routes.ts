@@ -1,8 +1,7 @@
 import express, { type Request, type Response } from 'express';
-import { DomainErrors } from '../errors/catalogue';
 import { logOut } from '../operations/logOut';
-import type { OperationContext, OperationOutcome } from '../operations/types';
-import { StoreUnavailableError } from '../tickets/TicketStore';
+import { isStoreOutage, runOperation } from '../operations/shared';
+import type { OperationContext } from '../operations/types';
 import { ticketCookie } from '../transports/cookies';
 import type { Config } from '../config';
 import { CSRF_REFUSAL } from './csrf';
@@ -58,20 +57,17 @@ export function signOutRoutes(config: Config, signOut: SignOut, context: Operati
       return;
     }
 
-    let outcome: OperationOutcome;
-    try {
-      outcome = await logOut({ params: { AuthenticationTicket: paramTicket }, cookieTicket }, context);
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      outcome = { ok: false, error: DomainErrors.STORE_UNAVAILABLE };
-    }
+    const outcome = await runOperation(
+      logOut,
+      { params: { AuthenticationTicket: paramTicket }, cookieTicket },
+      context,
+    );
 
     // The browser's cookies go whatever the outcome: a stale ticket cookie is no use to anyone.
     res.append('Set-Cookie', signOut.clearingCookies(req));
     if (wantsJson(req)) {
-      const unavailable = !outcome.ok && outcome.error === DomainErrors.STORE_UNAVAILABLE;
       res
-        .status(unavailable ? 503 : 200)
+        .status(isStoreOutage(outcome) ? 503 : 200)
         .json(outcome.ok ? { logoutSuccess: true } : { logoutSuccess: false, error: outcome.error.text });
       return;
     }

@@ -1,6 +1,5 @@
-import { DomainErrors } from '../errors/catalogue';
 import { TextDecoder } from 'node:util';
-import { rootAttributesOf } from '../operations/shared';
+import { isStoreOutage, rootAttributesOf } from '../operations/shared';
 import type { OperationInput, OperationOutcome } from '../operations/types';
 import type { OperationDescription } from '../wsdl/serviceDescription';
 import { XML_DECLARATION, renderRoot } from '../xml/rootElement';
@@ -33,7 +32,7 @@ export function decodeNameValuePairs(
  */
 export function encodePlainXml(outcome: OperationOutcome): HttpAnswer {
   const body = `${XML_DECLARATION}\n${renderRoot(rootAttributesOf(outcome), false)}`;
-  if (outcome.ok || outcome.error !== DomainErrors.STORE_UNAVAILABLE) {
+  if (!isStoreOutage(outcome)) {
     return { ...asmxAnswer(200, CONTENT_TYPES.xml, body), outcome: outcomeCode(outcome) };
   }
   const answer = asmxAnswer(503, CONTENT_TYPES.xml, body);

@@ -1,5 +1,5 @@
 import { ProtocolErrors, type ProtocolError } from '../../errors/catalogue';
-import { rootAttributesOf } from '../../operations/shared';
+import { isStoreOutage, rootAttributesOf } from '../../operations/shared';
 import type { OperationInput, OperationOutcome } from '../../operations/types';
 import type { OperationDescription, ServiceDescription } from '../../wsdl/serviceDescription';
 import { XML_DECLARATION, renderRoot } from '../../xml/rootElement';
@@ -65,6 +65,8 @@ export function encodeSoapResponse(
   operation: OperationDescription,
   outcome: OperationOutcome,
 ): HttpAnswer {
+  // A store outage is no answer of the service: SOAP clients get a soap:Server fault.
+  if (isStoreOutage(outcome)) return encodeSoapFault(version, ProtocolErrors.storeUnavailable());
   const name = operation.name;
   const root = renderRoot(rootAttributesOf(outcome), true);
   const body =
