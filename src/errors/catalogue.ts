@@ -31,6 +31,8 @@ export interface ProtocolError {
   readonly status: number;
   readonly fault: FaultCode;
   readonly message: string;
+  /** Made before the method ran (ASMX then sends `Cache-Control: private` only). */
+  readonly preInvoke?: boolean;
 }
 
 /** .NET's message for a document type declaration under XmlTextReader's prohibition. */
@@ -46,18 +48,21 @@ export const ProtocolErrors = {
     status: 500,
     fault: 'Client',
     message: `System.Web.Services.Protocols.SoapException: Server did not recognize the value of HTTP Header SOAPAction: ${action}.`,
+    preInvoke: true,
   }),
   missingSoapAction: (): ProtocolError => ({
     code: 'P_SOAP_ACTION_MISSING',
     status: 500,
     fault: 'Client',
     message: 'Unable to handle request without a valid action parameter. Please supply a valid soap action.',
+    preInvoke: true,
   }),
   unknownSoap12Action: (action: string): ProtocolError => ({
     code: 'P_SOAP12_ACTION_UNKNOWN',
     status: 500,
     fault: 'Client',
     message: `Unable to handle request. The action '${action}' was not recognized.`,
+    preInvoke: true,
   }),
   /** `line, column` as XmlReader counts them; (0, 0) where the position is not known. */
   unreadableXml: (line: number, column: number, detail: string): ProtocolError => ({
@@ -65,6 +70,15 @@ export const ProtocolErrors = {
     status: 500,
     fault: 'Client',
     message: `Server was unable to read request. ---> There is an error in XML document (${line}, ${column}). ---> ${detail}`,
+    preInvoke: true,
+  }),
+  /** XmlSerializer could not convert an argument's text: the reader's position after the element, then the .NET exception. */
+  unreadableArgument: (line: number, column: number, inner: string): ProtocolError => ({
+    code: 'P_ARGUMENT_UNREADABLE',
+    status: 500,
+    fault: 'Client',
+    message: `System.Web.Services.Protocols.SoapException: Server was unable to read request. ---> System.InvalidOperationException: There is an error in XML document (${line}, ${column}). ---> ${inner}`,
+    preInvoke: true,
   }),
   dtdProhibited: (line: number, column: number): ProtocolError => ({
     ...ProtocolErrors.unreadableXml(line, column, DTD_PROHIBITED),
@@ -87,6 +101,7 @@ export const ProtocolErrors = {
     status: 500,
     fault: 'VersionMismatch',
     message: `Possible SOAP version mismatch: Envelope namespace ${found} was unexpected. Expecting ${expected}.`,
+    preInvoke: true,
   }),
   storeUnavailable: (): ProtocolError => ({
     code: 'P_STORE_UNAVAILABLE',
@@ -110,6 +125,8 @@ export interface PlainError {
   /** ASMX answers these with no body at all, only the status. */
   readonly emptyBody?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Made before the method ran (ASMX then sends `Cache-Control: private` only). */
+  readonly preInvoke?: boolean;
 }
 
 export const PlainErrors = {
@@ -117,23 +134,27 @@ export const PlainErrors = {
     code: 'P_METHOD_UNKNOWN',
     status: 500,
     message: `System.InvalidOperationException: ${name} Web Service method name is not valid.`,
+    preInvoke: true,
   }),
   wrongCaseMethod: (name: string, actual: string): PlainError => ({
     code: 'P_METHOD_CASE',
     status: 500,
     message: `System.ArgumentException: Invalid method name '${name}', method names are case sensitive. The method name '${actual}' with the same name but different casing was found.`,
+    preInvoke: true,
   }),
   /** No protocol for this path and verb, e.g. `PUT /srv.asmx/LogOut` or `/srv.asmx/a/b`. */
   unrecognizedFormat: (rest: string): PlainError => ({
     code: 'P_FORMAT_UNRECOGNIZED',
     status: 500,
     message: `System.InvalidOperationException: Request format is unrecognized for URL unexpectedly ending in '${rest}'.`,
+    preInvoke: true,
   }),
   /** A POST to an operation whose body is not a form. */
   requestFormatInvalid: (contentType: string): PlainError => ({
     code: 'P_FORMAT_INVALID',
     status: 500,
     message: `System.InvalidOperationException: Request format is invalid: ${contentType}.`,
+    preInvoke: true,
   }),
   /** A JSON POST: ASMX hands it to the script handler, which serves [ScriptService] classes only. */
   scriptServiceOnly: (): PlainError => ({
@@ -141,6 +162,7 @@ export const PlainErrors = {
     status: 500,
     message:
       'System.InvalidOperationException: Only Web services with a [ScriptService] attribute on the class definition can be called from script.',
+    preInvoke: true,
   }),
   /** Other verbs on `/srv.asmx` itself: IIS's handler mapping allows GET, HEAD and POST only. */
   methodNotAllowed: (): PlainError => ({
@@ -172,5 +194,12 @@ export const PlainErrors = {
     code: 'P_INTERNAL',
     status: 500,
     message: 'System.InvalidOperationException: An internal error occurred.',
+  }),
+  /** A request served before the emulator finished loading its services (library use without awaiting `ready`). */
+  notReady: (): PlainError => ({
+    code: 'P_NOT_READY',
+    status: 503,
+    message: 'The service is starting; try again.',
+    headers: { 'Retry-After': '1' },
   }),
 } as const;

@@ -9,6 +9,9 @@ export interface HttpAnswer {
   readonly outcome?: string;
 }
 
+/** ASMX's Cache-Control for answers made before the method ran (request reading, parameter conversion). */
+export const PRE_INVOKE_CACHE_CONTROL = 'private';
+
 /** Headers ASMX puts on every operation response. */
 const ASMX_HEADERS = {
   'Cache-Control': 'private, max-age=0',
@@ -33,7 +36,14 @@ export function plainError(error: PlainError): HttpAnswer {
     error.emptyBody ? CONTENT_TYPES.xml : CONTENT_TYPES.text,
     error.message,
   );
-  return { ...answer, outcome: error.code, headers: { ...answer.headers, ...error.headers } };
+  const cacheControl: Record<string, string> = error.preInvoke
+    ? { 'Cache-Control': PRE_INVOKE_CACHE_CONTROL }
+    : {};
+  return {
+    ...answer,
+    outcome: error.code,
+    headers: { ...answer.headers, ...cacheControl, ...error.headers },
+  };
 }
 
 /** The outcome code of an operation's result, for logs and metrics. */

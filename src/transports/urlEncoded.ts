@@ -13,9 +13,35 @@ export function parseUrlEncoded(raw: string, decoder: TextDecoder): Array<[name:
     const equals = piece.indexOf('=');
     const name = equals < 0 ? piece : piece.slice(0, equals);
     const value = equals < 0 ? '' : piece.slice(equals + 1);
-    pairs.push([decoder.decode(percentDecode(name)), decoder.decode(percentDecode(value))]);
+    pairs.push([decodeComponent(name, decoder), decodeComponent(value, decoder)]);
   }
   return pairs;
+}
+
+/**
+ * A component's text: percent-escapes and raw bytes decoded with `decoder`, and `%uXXXX` as the
+ * UTF-16 code unit it names — .NET's HttpUtility.UrlDecode reads that non-standard form, and
+ * .NET clients (Mono's generated HTTP proxies among them) send non-ASCII characters that way.
+ */
+function decodeComponent(component: string, decoder: TextDecoder): string {
+  let at = component.indexOf('%u');
+  if (at < 0) return decoder.decode(percentDecode(component));
+  let text = '';
+  let start = 0;
+  while (at >= 0) {
+    if (
+      isHex(component, at + 2) &&
+      isHex(component, at + 3) &&
+      isHex(component, at + 4) &&
+      isHex(component, at + 5)
+    ) {
+      text += decoder.decode(percentDecode(component.slice(start, at)));
+      text += String.fromCharCode(parseInt(component.slice(at + 2, at + 6), 16));
+      start = at + 6;
+    }
+    at = component.indexOf('%u', at + 2);
+  }
+  return text + decoder.decode(percentDecode(component.slice(start)));
 }
 
 const PLUS = 0x2b;

@@ -1,27 +1,31 @@
+import type { OperationModel, ServiceModel } from '../../contract/model';
+import { decodeSoapArguments } from '../../codec/decodeSoapArguments';
+import { encodeSoapBody } from '../../codec/encodeResult';
+import type { Arguments } from '../../codec/values';
 import { ProtocolErrors, type ProtocolError } from '../../errors/catalogue';
-import { isStoreOutage, rootAttributesOf } from '../../operations/shared';
-import type { OperationInput, OperationOutcome } from '../../operations/types';
-import type { OperationDescription, ServiceDescription } from '../../wsdl/serviceDescription';
-import { XML_DECLARATION, renderRoot } from '../../xml/rootElement';
-import { asmxAnswer, outcomeCode, type HttpAnswer } from '../answer';
+import type { CallOutcome } from '../../services/callOutcome';
+import { readXmlDocument } from '../../xml/xmlReader';
+import { XML_DECLARATION } from '../../xml/rootElement';
+import { asmxAnswer, PRE_INVOKE_CACHE_CONTROL, type HttpAnswer } from '../answer';
 import { decodeXmlBody } from '../charset';
 import { ENVELOPE_NAMESPACES, type SoapHttpRequest, type SoapVersion } from './soapVersion';
-import { parseXmlDocument, type XmlElement } from './xmlDocument';
 
 export type DecodedSoap =
-  | { readonly operation: OperationDescription; readonly input: OperationInput }
-  | { readonly error: ProtocolError };
+  | { readonly operation: OperationModel; readonly args: Arguments }
+  | { readonly error: ProtocolError }
+  /** Invalid base64 in a byte[] argument: an XmlException while reading the body, HTTP 400 with no body. */
+  | { readonly badRequest: true };
 
-/** Reads a SOAP request: checks the envelope, routes it to an operation and binds the parameters. */
+/** Reads a SOAP request: checks the envelope, routes it to an operation and binds the typed arguments. */
 export function decodeSoap(
   version: SoapVersion,
   request: SoapHttpRequest,
-  service: ServiceDescription,
+  service: ServiceModel,
 ): DecodedSoap {
   const decoded = decodeXmlBody(request.body, request.charset);
   if ('unsupported' in decoded) return { error: ProtocolErrors.unsupportedEncoding(decoded.unsupported) };
   if ('invalid' in decoded) return { error: ProtocolErrors.invalidEncoding(decoded.invalid) };
-  const parsed = parseXmlDocument(decoded.text);
+  const parsed = readXmlDocument(decoded.text);
   if ('error' in parsed) return parsed;
   const envelope = parsed.root;
   if (envelope.localName !== 'Envelope' || envelope.namespace !== version.envelopeNamespace) {
@@ -38,47 +42,72 @@ export function decodeSoap(
 
   // A request element of another name or namespace binds nothing: every parameter is absent,
   // exactly as XmlSerializer leaves them (see the soap11-wrong-ns exchange).
-  const binds = inServiceNamespace && requestElement?.localName === routed.name;
-  const params = binds ? bindParameters(routed, requestElement, service.targetNamespace) : {};
-  return { operation: routed, input: { params, cookieTicket: request.cookieTicket } };
+  const binds =
+    requestElement?.localName === routed.requestElement.name &&
+    requestElement.namespace === routed.requestElement.namespace;
+  const read = decodeSoapArguments(routed, binds ? requestElement : undefined);
+  if ('args' in read) return { operation: routed, args: read.args };
+  if (read.error.kind === 'badRequest') return { badRequest: true };
+  const { line, column } = read.error.position;
+  return { error: ProtocolErrors.unreadableArgument(line, column, read.error.inner.toString()) };
 }
 
-function bindParameters(
-  operation: OperationDescription,
-  element: XmlElement,
-  namespace: string,
-): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const child of element.children) {
-    // elementFormDefault="qualified": a parameter in another namespace is not that parameter.
-    if (child.namespace !== namespace || !operation.params.includes(child.localName)) continue;
-    if (child.localName in params) continue;
-    if (child.nil) continue;
-    params[child.localName] = child.text;
-  }
-  return params;
-}
-
-export function encodeSoapResponse(
-  version: SoapVersion,
-  service: ServiceDescription,
-  operation: OperationDescription,
-  outcome: OperationOutcome,
-): HttpAnswer {
-  // A store outage is no answer of the service: SOAP clients get a soap:Server fault.
-  if (isStoreOutage(outcome)) return encodeSoapFault(version, ProtocolErrors.storeUnavailable());
-  const name = operation.name;
-  const root = renderRoot(rootAttributesOf(outcome), true);
-  const body =
+function envelope(version: SoapVersion, body: string): string {
+  return (
     `${XML_DECLARATION}<soap:Envelope xmlns:soap="${version.envelopeNamespace}" ${ENVELOPE_NAMESPACES}><soap:Body>` +
-    `<${name}Response xmlns="${service.targetNamespace}"><${name}Result>${root}</${name}Result></${name}Response>` +
-    `</soap:Body></soap:Envelope>`;
-  return { ...asmxAnswer(200, version.contentType, body), outcome: outcomeCode(outcome) };
+    `${body}</soap:Body></soap:Envelope>`
+  );
+}
+
+/** The answer to a call over SOAP: the response envelope, or the fault the outcome calls for. */
+export function encodeSoapOutcome(
+  version: SoapVersion,
+  operation: OperationModel,
+  outcome: CallOutcome,
+): HttpAnswer {
+  switch (outcome.kind) {
+    case 'value':
+      return {
+        ...asmxAnswer(200, version.contentType, envelope(version, encodeSoapBody(operation, outcome.value))),
+        outcome: outcome.code,
+      };
+    case 'fault':
+      return encodeSoapFault(version, {
+        code: outcome.code,
+        status: 500,
+        fault: outcome.faultCode,
+        message: `System.Web.Services.Protocols.SoapException: ${outcome.message}`,
+      });
+    case 'exception':
+      // ASMX wraps what the method threw: the fault names the inner exception (no stack trace here).
+      return encodeSoapFault(version, {
+        code: outcome.code,
+        status: 500,
+        fault: 'Server',
+        message: `System.Web.Services.Protocols.SoapException: Server was unable to process request. ---> ${outcome.type}: ${outcome.message}`,
+      });
+    case 'storeUnavailable':
+      // A store outage is no answer of the service: SOAP clients get a soap:Server fault.
+      return encodeSoapFault(version, ProtocolErrors.storeUnavailable());
+  }
 }
 
 export function encodeSoapFault(version: SoapVersion, error: ProtocolError): HttpAnswer {
+  const answer = asmxAnswer(error.status, version.contentType, version.renderFault(error));
   return {
-    ...asmxAnswer(error.status, version.contentType, version.renderFault(error)),
+    ...answer,
     outcome: error.code,
+    // Refusals made before the method ran carry ASMX's shorter Cache-Control.
+    ...(error.preInvoke ? { headers: { ...answer.headers, 'Cache-Control': PRE_INVOKE_CACHE_CONTROL } } : {}),
+  };
+}
+
+/** Invalid base64 in an argument: 400 with no body, as ASMX answers an XmlException while reading. */
+export function soapBadRequest(version: SoapVersion): HttpAnswer {
+  const answer = asmxAnswer(400, version.contentType, '');
+  return {
+    ...answer,
+    outcome: 'P_BAD_BASE64',
+    headers: { ...answer.headers, 'Cache-Control': PRE_INVOKE_CACHE_CONTROL },
   };
 }

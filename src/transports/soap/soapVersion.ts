@@ -1,4 +1,4 @@
-import type { OperationDescription, ServiceDescription } from '../../wsdl/serviceDescription';
+import type { OperationModel, ServiceModel } from '../../contract/model';
 import type { ProtocolError } from '../../errors/catalogue';
 
 export const SOAP11_NAMESPACE = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -28,9 +28,9 @@ export interface SoapVersion {
    */
   route(
     request: SoapHttpRequest,
-    service: ServiceDescription,
+    service: ServiceModel,
     requestElementName: string | undefined,
-  ): OperationDescription | ProtocolError;
+  ): OperationModel | ProtocolError;
   renderFault(error: ProtocolError): string;
 }
 
