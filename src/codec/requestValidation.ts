@@ -1,0 +1,79 @@
+/**
+ * ASP.NET's request validation of query-string and form values (requestValidationMode 4.0, the
+ * default: every value of the collection is checked when the collection is first read, before
+ * ASMX reads its parameters). Ported from System.Web's CrossSiteScriptingValidation and
+ * HttpRequest.ValidateString.
+ */
+import { DotNetMessages } from './dotnetException';
+
+/** The collection ASP.NET names in its message: `Request.QueryString`, `Request.Form`, `Request.Cookies`. */
+export type RequestCollection = 'QueryString' | 'Form' | 'Cookies';
+
+function isAtoZ(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+/**
+ * CrossSiteScriptingValidation.IsDangerousString: the index of the first `<` followed by an ASCII
+ * letter, `!`, `/` or `?`, or of the first `&#`; undefined when the value is safe (`a < 1 & b > 2`
+ * is). A `<` or `&` as the last character is safe.
+ */
+export function dangerousIndex(value: string): number | undefined {
+  for (let i = 0; i < value.length - 1; i++) {
+    const code = value.charCodeAt(i);
+    const next = value.charCodeAt(i + 1);
+    if (code === 0x3c && (isAtoZ(next) || next === 0x21 || next === 0x2f || next === 0x3f)) return i;
+    if (code === 0x26 && next === 0x23) return i;
+  }
+  return undefined;
+}
+
+/** HttpRequest.RemoveNullCharacters: NULs are dropped before a value is validated. */
+function withoutNulls(value: string): string {
+  return value.includes('\0') ? value.replace(/\0/g, '') : value;
+}
+
+/**
+ * The first dangerous value of a query string or form, in collection order, as ASP.NET finds it:
+ * pairs are grouped by name (ignoring case; the first spelling names the entry) and the values of
+ * a name joined with `,`, as NameValueCollection.Get(i) gives them; names starting with `__`
+ * (ASP.NET's own fields) and empty values are not checked. `value` is what the message shows
+ * (NULs removed), `index` where the dangerous text starts in it.
+ */
+export function findDangerousValue(
+  pairs: ReadonlyArray<readonly [name: string, value: string]>,
+): { name: string; value: string; index: number } | undefined {
+  const entries = new Map<string, { name: string; values: string[] }>();
+  for (const [name, value] of pairs) {
+    const key = name.toUpperCase();
+    const entry = entries.get(key);
+    if (entry) entry.values.push(value);
+    else entries.set(key, { name, values: [value] });
+  }
+  for (const { name, values } of entries.values()) {
+    if (name.startsWith('__')) continue;
+    const value = withoutNulls(values.join(','));
+    if (value === '') continue;
+    const index = dangerousIndex(value);
+    if (index !== undefined) return { name, value, index };
+  }
+  return undefined;
+}
+
+/**
+ * The HttpRequestValidationException message (without the type):
+ * `A potentially dangerous Request.QueryString value was detected from the client (description="<b>bold</b>").`
+ * Only the part around the dangerous text is shown: from 10 characters before it (with a
+ * leading `...` when cut) to 20 characters after its start (with a trailing `...` when cut).
+ */
+export function requestValidationMessage(collection: RequestCollection, name: string, value: string): string {
+  const text = withoutNulls(value);
+  const index = dangerousIndex(text) ?? 0;
+  let detected = `${name}="`;
+  let start = index - 10;
+  if (start <= 0) start = 0;
+  else detected += '...';
+  const end = index + 20;
+  detected += end >= text.length ? `${text.slice(start)}"` : `${text.slice(start, end)}..."`;
+  return DotNetMessages.dangerousInput(`Request.${collection}`, detected);
+}
