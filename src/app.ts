@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import type { Config } from './config';
-import { isServicePath, SERVICE_PATH, type RequestListener } from './http/asmxHandler';
+import { SERVICE_PATH, type RequestListener } from './http/asmxHandler';
 import type { Metrics } from './observability/metrics';
 import type { OperationContext } from './operations/types';
 import { signOutRoutes } from './signout/routes';
@@ -15,7 +15,8 @@ export interface AppParts {
   readonly context: OperationContext;
   readonly signOut: SignOut;
   readonly metrics: Metrics;
-  readonly handleServiceRequest: RequestListener;
+  /** The ASMX services, and the test of which URLs are theirs. */
+  readonly handleServiceRequest: RequestListener & { isServicePath(url: string | undefined): boolean };
 }
 
 /**
@@ -25,7 +26,9 @@ export interface AppParts {
  */
 export function createRouter(parts: AppParts): express.Router {
   const router = express.Router();
-  router.use((req, res, next) => (isServicePath(req.url) ? parts.handleServiceRequest(req, res) : next()));
+  router.use((req, res, next) =>
+    parts.handleServiceRequest.isServicePath(req.url) ? parts.handleServiceRequest(req, res) : next(),
+  );
   // Liveness: the process answers. Readiness: the ticket store answers too.
   router.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok');
@@ -53,7 +56,9 @@ export function createRequestListener(parts: AppParts): (req: IncomingMessage, r
   // Built on the first request outside /srv.asmx, so start-up does not wait for it.
   let app: express.Express | undefined;
   return (req, res) =>
-    isServicePath(req.url) ? parts.handleServiceRequest(req, res) : (app ??= createApp(parts))(req, res);
+    parts.handleServiceRequest.isServicePath(req.url)
+      ? parts.handleServiceRequest(req, res)
+      : (app ??= createApp(parts))(req, res);
 }
 
 function createApp(parts: AppParts): express.Express {

@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig, PACKAGE_ROOT, type Config, type ConfigInput } from './config';
 import { createEmulator } from './emulator';
-import { SERVICE_PATH } from './http/asmxHandler';
 import { createLogger, flushLogs } from './observability/logger';
 import { startServer } from './server';
 import { createTicketStore } from './tickets/createTicketStore';
@@ -21,7 +20,8 @@ const HELP = `Usage: asmx-emulator [serve] [options]
        asmx-emulator tickets issue --user <name> [options]
        asmx-emulator tickets revoke <ticket> [options]
 
-Serves the srv.asmx session service (SOAP 1.1, SOAP 1.2, HTTP GET, form POST) until SIGTERM/SIGINT.
+Serves ASMX services (the srv.asmx session service by default; any WSDL with the services setting)
+over SOAP 1.1, SOAP 1.2, HTTP GET and form POST until SIGTERM/SIGINT.
 
 Options (over environment variables, over the config file, over defaults):
   --port <n>          TCP port (PORT, default 8080)
@@ -99,17 +99,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 async function serve(config: Config, io: CliIo): Promise<number> {
   let emulator;
+  let running;
   try {
     emulator = createEmulator({ config });
+    running = await startServer(emulator, config.port, config.host);
   } catch (error) {
     io.err(`asmx-emulator failed to start: ${(error as Error).message}`);
+    await emulator?.close().catch(() => undefined);
     return 1;
   }
-  const running = await startServer(emulator, config.port, config.host);
   // The Redis URL may carry a password: show only where it points.
   const where = config.store === 'redis' ? ` at ${new URL(config.redisUrl).host}` : '';
+  const paths = emulator
+    .services()
+    .map((service) => service.path)
+    .reverse();
   emulator.logger.info(
-    `asmx-emulator serving ${running.origin}${SERVICE_PATH} (ticket store: ${config.store}${where})`,
+    `asmx-emulator serving ${running.origin}${paths.join(`, ${running.origin}`)} (ticket store: ${config.store}${where})`,
   );
   return new Promise((resolve) => {
     const stop = (signal: string) => {

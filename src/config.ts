@@ -17,6 +17,34 @@ const list = z
   )
   .default([]);
 
+/** A JSON text (environment variable) or the value itself (config file, library use). */
+const jsonText = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+
+/**
+ * One ASMX service beside (or instead of) the default `/srv.asmx`: its path, its WSDL, and who
+ * answers its operations (stubs folder, handler module). Relative file names in a config file are
+ * relative to that file.
+ */
+export const ServiceEntrySchema = z
+  .object({
+    path: z.string().regex(/^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)*\/[A-Za-z0-9._~!$&'()*+,;=:@-]+\.asmx$/i, {
+      message: 'must be an absolute path ending in .asmx, e.g. "/Orders.asmx"',
+    }),
+    wsdl: z.string().min(1),
+    stubs: z.string().min(1).optional(),
+    handlers: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type ServiceEntry = z.output<typeof ServiceEntrySchema>;
+
 /** Every setting, its environment variable, default and allowed values. The README's table mirrors this. */
 export const ConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -71,6 +99,13 @@ export const ConfigSchema = z.object({
   headersTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
   requestTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   keepAliveTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  services: z
+    .preprocess(jsonText, z.array(ServiceEntrySchema))
+    .default([])
+    .refine((entries) => new Set(entries.map((e) => e.path.toLowerCase())).size === entries.length, {
+      message: 'two services have the same path (paths match case-insensitively, as on IIS)',
+    }),
+  seedTickets: z.string().default(''),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
@@ -114,6 +149,8 @@ export const ENVIRONMENT_VARIABLES: Record<keyof Config, string> = {
   headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
   keepAliveTimeoutMs: 'KEEP_ALIVE_TIMEOUT_MS',
+  services: 'SERVICES',
+  seedTickets: 'SEED_TICKETS',
 };
 
 export class ConfigError extends Error {}
@@ -146,7 +183,7 @@ export function loadConfig(layers: ConfigLayers = {}): Config {
       sources.set(key, source);
     }
   };
-  if (file) apply(readConfigFile(file), 'file');
+  if (file) apply(relativeToFile(readConfigFile(file), file), 'file');
   apply(configFromEnvironment(env), 'environment');
   apply(layers.flags ?? {}, 'flag');
   return validate(input, (key) => describeSetting(key, sources.get(key) ?? 'default', file));
@@ -162,7 +199,13 @@ function validate(input: Record<string, unknown>, describe: (key: string) => str
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '');
-    return `${describe(key)}=${JSON.stringify(input[key])}: ${issue.message}`;
+    // Inside a structured setting (services), name the element and show only its value.
+    const inner = issue.path.slice(1);
+    let value: unknown = input[key];
+    for (const step of inner)
+      value = (value as Record<PropertyKey, unknown> | undefined)?.[step as PropertyKey];
+    const where = inner.map((step) => (typeof step === 'number' ? `[${step}]` : `.${String(step)}`)).join('');
+    return `${describe(key)}${where}=${JSON.stringify(value)}: ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
 }
@@ -172,6 +215,25 @@ function describeSetting(key: string, source: ConfigSource, file: string | undef
   if (source === 'flag') return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} (command line)`;
   if (source === 'file') return `"${key}" (config file ${file})`;
   return variable;
+}
+
+/** File names inside a config file's `services` entries and `seedTickets` are relative to the file. */
+function relativeToFile(values: Record<string, unknown>, file: string): Record<string, unknown> {
+  const base = path.dirname(path.resolve(file));
+  const resolve = (name: unknown) => (typeof name === 'string' ? path.resolve(base, name) : name);
+  const result = { ...values };
+  if (Array.isArray(values.services)) {
+    result.services = values.services.map((entry: unknown) => {
+      if (!entry || typeof entry !== 'object') return entry;
+      const copy: Record<string, unknown> = { ...(entry as Record<string, unknown>) };
+      for (const key of ['wsdl', 'stubs', 'handlers']) if (key in copy) copy[key] = resolve(copy[key]);
+      return copy;
+    });
+  }
+  if (typeof values.seedTickets === 'string' && values.seedTickets !== '') {
+    result.seedTickets = resolve(values.seedTickets);
+  }
+  return result;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

@@ -3,20 +3,18 @@ import type express from 'express';
 import { createRequestListener, createRouter, type AppParts } from './app';
 import { systemClock, type Clock } from './clock';
 import { resolveConfig, type Config, type ConfigInput } from './config';
-import { createAsmxHandler, type RequestEvent, type RequestListener } from './http/asmxHandler';
+import { createAsmxHandler, type AsmxHandler, type RequestEvent } from './http/asmxHandler';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
-import { operationHandlers } from './operations';
 import type { OperationContext } from './operations/types';
 import { SignOut } from './signout/signout';
 import { createTicketStore } from './tickets/createTicketStore';
 import type { TicketStore } from './tickets/TicketStore';
 import { UserDirectory } from './users/userDirectory';
-import {
-  assertEveryOperationHandled,
-  loadServiceDescription,
-  type ServiceDescription,
-} from './wsdl/serviceDescription';
+import { buildServices, loadHandlerModules, seedTickets, serviceEntries } from './services/loadServices';
+import type { ServiceRuntime } from './services/serviceRuntime';
+import { PlainErrors } from './errors/catalogue';
+import { plainError } from './transports/answer';
 
 export interface EmulatorOptions {
   /** Settings by name (see the README's table); validated like the environment. */
@@ -31,8 +29,14 @@ export interface EmulatorOptions {
 
 export interface Emulator extends AppParts {
   readonly config: Config;
-  readonly service: ServiceDescription;
   readonly logger: Logger;
+  /**
+   * Resolves once every service is loaded (WSDLs, stubs, handler modules) and SEED_TICKETS are
+   * live; rejects with the reason a service cannot be served. startServer waits for it.
+   */
+  readonly ready: Promise<void>;
+  /** The services served, longest path first (after `ready`). */
+  services(): readonly ServiceRuntime[];
   /** The whole service (`/srv.asmx`, sign-out, health, metrics) as a node:http listener. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** The same as an express router, to mount in an existing app: `app.use(emulator.router())`. */
@@ -53,9 +57,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const warn = (message: string) => logger.warn(message);
-  const service = loadServiceDescription(config.wsdlFile);
-  // Refuses to start, naming the operation, when the WSDL declares one without a handler.
-  assertEveryOperationHandled(service, operationHandlers);
+  const entries = serviceEntries(config);
   const users = UserDirectory.fromFile(config.usersFile);
 
   // The live-tickets gauge reads the store only when scraped, after it exists.
@@ -96,6 +98,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       logger.info({
         requestId: event.req.headers['x-request-id'] ?? nextRequestId(),
         method: event.req.method,
+        service: event.service,
         transport: event.transport,
         operation: event.operation,
         outcome: event.outcome,
@@ -104,20 +107,67 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       });
     }
   };
-  const handleServiceRequest: RequestListener = createAsmxHandler({
-    signOut,
-    service,
-    handlers: operationHandlers,
-    context,
-    trustProxy: config.trustProxy,
-    maxBodyBytes: config.maxBodyBytes,
-    observe,
-  });
+  let services: readonly ServiceRuntime[] = [];
+  let asmx: AsmxHandler | undefined;
+  const compose = (handlerModules: Awaited<ReturnType<typeof loadHandlerModules>>) => {
+    services = buildServices(entries, handlerModules, context, warn);
+    asmx = createAsmxHandler({
+      signOut,
+      services,
+      invoke: {
+        store,
+        users,
+        clock,
+        onHandlerError: (operation, error) =>
+          logger.error(
+            { operation, err: error },
+            `handler of ${operation} threw; answered as an internal error`,
+          ),
+      },
+      trustProxy: config.trustProxy,
+      maxBodyBytes: config.maxBodyBytes,
+      observe,
+    });
+  };
+  // Without handler modules (ES modules load asynchronously) the services are ready at once, so
+  // library users can serve requests straight away; otherwise `ready` tells when.
+  let ready: Promise<void>;
+  if (entries.some((entry) => entry.handlers)) {
+    ready = loadHandlerModules(entries).then(compose);
+  } else {
+    compose(new Map());
+    ready = Promise.resolve();
+  }
+  if (config.seedTickets) {
+    const file = config.seedTickets;
+    ready = ready.then(async () => {
+      await seedTickets(file, store, users);
+    });
+  }
+  // A failed start is reported by whoever awaits `ready` (startServer, the CLI); never unhandled.
+  ready.catch(() => undefined);
+  const paths = entries.map((entry) => entry.path.toLowerCase());
+  const handleServiceRequest = Object.assign(
+    (req: IncomingMessage, res: ServerResponse) => {
+      if (asmx) return asmx(req, res);
+      // Only reachable when a caller serves requests without waiting for `ready`.
+      const answer = plainError(PlainErrors.notReady());
+      res.writeHead(answer.status, answer.headers as Record<string, string>).end(answer.body);
+    },
+    {
+      isServicePath: (url: string | undefined) => {
+        if (!url) return false;
+        const lower = url.toLowerCase();
+        return paths.some((p) => lower.startsWith(p) && '/?'.includes(lower.charAt(p.length) || '/'));
+      },
+    },
+  );
   const parts: AppParts = { config, store, context, signOut, metrics, handleServiceRequest };
   return {
     ...parts,
-    service,
     logger,
+    ready,
+    services: () => services,
     handler: createRequestListener(parts),
     router: () => createRouter(parts),
     close: async () => {

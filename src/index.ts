@@ -7,3 +7,14 @@ export type { TicketStore, TicketInfo, IssuedTicket } from './tickets/TicketStor
 export { StoreUnavailableError } from './tickets/TicketStore';
 export { MemoryTicketStore } from './tickets/MemoryTicketStore';
 export { RedisTicketStore } from './tickets/RedisTicketStore';
+export type {
+  HandlerContext,
+  HandlerModule,
+  OperationHandlerFunction,
+  TicketUser,
+  Transport,
+} from './services/handlerApi';
+export { SoapFault } from './services/handlerApi';
+export { DotNetDateTime, type Arguments, type DateTimeKind, type XmlNodeValue } from './codec/values';
+export type { ServiceModel, OperationModel, MemberModel, TypeModel } from './contract/model';
+export { loadWsdl, readWsdl } from './contract/readWsdl';

@@ -43,7 +43,9 @@ export function createHttpServer(emulator: Emulator): http.Server {
   return server;
 }
 
-export function startServer(emulator: Emulator, port: number, host: string): Promise<RunningServer> {
+export async function startServer(emulator: Emulator, port: number, host: string): Promise<RunningServer> {
+  // Services (WSDLs, stubs, handler modules) and seeded tickets are loaded before the port opens.
+  await emulator.ready;
   const server = createHttpServer(emulator);
   return new Promise((resolve, reject) => {
     server.once('error', reject);

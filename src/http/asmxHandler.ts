@@ -1,26 +1,33 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import contentType from 'content-type';
+import type { OperationModel } from '../contract/model';
+import type { Arguments } from '../codec/values';
 import { PlainErrors, ProtocolErrors, type PlainError } from '../errors/catalogue';
-import { runOperation, ticketFromCookie } from '../operations/shared';
-import type { SignOut } from '../signout/signout';
 import { operationHelp, requestedOperation, serviceHelp } from '../help/helpPages';
-import type {
-  OperationContext,
-  OperationHandler,
-  OperationInput,
-  OperationOutcome,
-} from '../operations/types';
+import type { CallFacts } from '../services/answerer';
+import type { CallOutcome } from '../services/callOutcome';
+import { invoke, type InvokeDependencies } from '../services/invoke';
+import type { ServiceRuntime } from '../services/serviceRuntime';
+import type { SignOut } from '../signout/signout';
 import { CONTENT_TYPES, asmxAnswer, plainError, type HttpAnswer } from '../transports/answer';
 import { ticketCookie } from '../transports/cookies';
-import { decodeHttpGet } from '../transports/httpGet';
-import { FORM_CONTENT_TYPE, decodeHttpPost } from '../transports/httpPost';
-import { encodePlainXml } from '../transports/plainXml';
-import { decodeSoap, encodeSoapFault, encodeSoapResponse } from '../transports/soap/soapAdapter';
+import {
+  FORM_CONTENT_TYPE,
+  decodeHttpGet,
+  decodeHttpPost,
+  encodeFormOutcome,
+  formArgumentErrorAnswer,
+} from '../transports/httpForm';
+import {
+  decodeSoap,
+  encodeSoapFault,
+  encodeSoapOutcome,
+  soapBadRequest,
+} from '../transports/soap/soapAdapter';
 import type { SoapVersion } from '../transports/soap/soapVersion';
 import { soap11 } from '../transports/soap11';
 import { soap12 } from '../transports/soap12';
 import { renderDisco } from '../wsdl/disco';
-import type { OperationDescription, ServiceDescription } from '../wsdl/serviceDescription';
 import { readBody } from './readBody';
 import { serviceUrl } from './serviceUrl';
 
@@ -28,9 +35,8 @@ export const SERVICE_PATH = '/srv.asmx';
 
 export interface AsmxHandlerOptions {
   readonly signOut: SignOut;
-  readonly service: ServiceDescription;
-  readonly handlers: Readonly<Record<string, OperationHandler>>;
-  readonly context: OperationContext;
+  readonly services: readonly ServiceRuntime[];
+  readonly invoke: InvokeDependencies;
   readonly trustProxy: boolean;
   readonly maxBodyBytes: number;
   /** Told of every answered request, for logs and metrics. Must not throw. */
@@ -40,6 +46,7 @@ export interface AsmxHandlerOptions {
 /** What one request was and how it ended; never the ticket or a password. */
 export interface RequestEvent {
   readonly req: IncomingMessage;
+  readonly service: string;
   readonly transport: string;
   readonly operation: string;
   readonly outcome: string;
@@ -48,6 +55,7 @@ export interface RequestEvent {
 }
 
 interface RequestRecord {
+  service: string;
   transport: string;
   operation: string;
 }
@@ -62,12 +70,10 @@ function note(req: IncomingMessage, fields: Partial<RequestRecord>): void {
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** True for `/srv.asmx` and everything below it (IIS matches paths case-insensitively). */
-export function isServicePath(url: string | undefined): boolean {
-  if (!url) return false;
-  const prefix = url.slice(0, SERVICE_PATH.length).toLowerCase();
-  const next = url.charAt(SERVICE_PATH.length);
-  return prefix === SERVICE_PATH && (next === '' || next === '/' || next === '?');
+/** The ASMX services as one node:http listener, and the test of which URLs belong to them. */
+export interface AsmxHandler extends RequestListener {
+  /** The service a URL belongs to: its path and everything below it (IIS matches paths case-insensitively). */
+  serviceFor(url: string | undefined): ServiceRuntime | undefined;
 }
 
 interface MediaType {
@@ -75,42 +81,74 @@ interface MediaType {
   readonly parameters: Readonly<Record<string, string | undefined>>;
 }
 
-/**
- * Serves `/srv.asmx`: picks the transport from the request (path, verb, content type), lets the
- * adapter decode, runs the operation, lets the adapter encode. Never throws: anything unexpected
- * becomes the ASMX-shaped internal error of that transport, with no detail.
- */
-export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener {
-  const { service, handlers, context } = options;
+interface MountedService {
+  readonly runtime: ServiceRuntime;
+  readonly lowerCasePath: string;
+}
 
+/** The service whose path the URL is, or is below (IIS matches paths case-insensitively). */
+function matchService(
+  services: readonly MountedService[],
+  url: string | undefined,
+): ServiceRuntime | undefined {
+  if (!url) return undefined;
+  for (const { runtime, lowerCasePath } of services) {
+    const length = lowerCasePath.length;
+    if (url.slice(0, length).toLowerCase() !== lowerCasePath) continue;
+    const next = url.charAt(length);
+    if (next === '' || next === '/' || next === '?') return runtime;
+  }
+  return undefined;
+}
+
+/**
+ * Serves the ASMX services: picks the service by path and the transport from the request (path,
+ * verb, content type), lets the adapter decode, invokes the operation, lets the adapter encode.
+ * Never throws: anything unexpected becomes the ASMX-shaped internal error of that transport.
+ */
+export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
   const { signOut } = options;
+  const services: MountedService[] = options.services.map((runtime) => ({
+    runtime,
+    lowerCasePath: runtime.path.toLowerCase(),
+  }));
 
   /**
-   * Runs an operation and encodes its outcome. A LogOut authenticated only by the ticket cookie
-   * passes the CSRF guard first (when it is on); the answer gains the browser-flow headers.
+   * Invokes an operation and encodes its outcome. A LogOut authenticated only by the ticket
+   * cookie passes the CSRF guard first (when it is on); the answer gains the browser-flow headers.
    */
   async function run(
     req: IncomingMessage,
-    operation: OperationDescription,
-    input: OperationInput,
-    encode: (outcome: OperationOutcome) => HttpAnswer,
+    service: ServiceRuntime,
+    operation: OperationModel,
+    args: Arguments,
+    facts: CallFacts,
+    encode: (outcome: CallOutcome) => HttpAnswer,
   ): Promise<HttpAnswer> {
-    const cookieOnly = operation.name === 'LogOut' && ticketFromCookie(input, 'AuthenticationTicket');
-    if (cookieOnly && !signOut.csrf.allows(req, input.cookieTicket as string)) {
-      return plainError(PlainErrors.csrfRefused());
+    if (operation.name === 'LogOut' && !args.AuthenticationTicket && facts.cookieTicket) {
+      if (!signOut.csrf.allows(req, facts.cookieTicket)) return plainError(PlainErrors.csrfRefused());
     }
-    const outcome = await runOperation(handlers[operation.name] as OperationHandler, input, context);
+    const outcome = await invoke(
+      service.path,
+      operation,
+      service.answerers(operation),
+      args,
+      facts,
+      options.invoke,
+    );
     return signOut.decorate(req, outcome, encode(outcome));
   }
 
   async function serveSoap(
     req: IncomingMessage,
+    service: ServiceRuntime,
     version: SoapVersion,
     media: MediaType,
   ): Promise<HttpAnswer> {
     note(req, { transport: version.transport });
     const body = await readBody(req, options.maxBodyBytes);
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
+    const cookie = ticketCookie(req.headers.cookie);
     const decoded = decodeSoap(
       version,
       {
@@ -118,60 +156,84 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
         charset: media.parameters.charset,
         soapActionHeader: firstValue(req.headers.soapaction),
         contentTypeAction: media.parameters.action,
-        cookieTicket: ticketCookie(req.headers.cookie),
+        cookieTicket: cookie,
       },
-      service,
+      service.model,
     );
     if ('error' in decoded) return encodeSoapFault(version, decoded.error);
+    if ('badRequest' in decoded) return soapBadRequest(version);
     try {
-      const { operation, input } = decoded;
+      const { operation, args } = decoded;
       note(req, { operation: operation.name });
-      return await run(req, operation, input, (outcome) =>
-        encodeSoapResponse(version, service, operation, outcome),
+      return await run(
+        req,
+        service,
+        operation,
+        args,
+        { transport: version.transport, cookieTicket: cookie },
+        (outcome) => encodeSoapOutcome(version, operation, outcome),
       );
     } catch {
       return encodeSoapFault(version, ProtocolErrors.internal());
     }
   }
 
-  async function serveServiceRoot(req: IncomingMessage, query: string): Promise<HttpAnswer> {
+  async function serveServiceRoot(
+    req: IncomingMessage,
+    service: ServiceRuntime,
+    query: string,
+  ): Promise<HttpAnswer> {
     if (req.method === 'GET' || req.method === 'HEAD') {
       note(req, { transport: 'docs' });
-      const url = serviceUrl(req, options.trustProxy, mountedServicePath(req));
+      const url = serviceUrl(req, options.trustProxy, mountedServicePath(req, service.path));
       const directive = query.toLowerCase();
-      if (directive === 'wsdl') return asmxAnswer(200, CONTENT_TYPES.xml, service.renderWsdl(url));
-      if (directive === 'disco') return asmxAnswer(200, CONTENT_TYPES.xml, renderDisco(service, url));
+      const model = service.model;
+      if (directive === 'wsdl') return asmxAnswer(200, CONTENT_TYPES.xml, model.renderWsdl(url));
+      if (directive === 'disco') return asmxAnswer(200, CONTENT_TYPES.xml, renderDisco(model, url));
       // The help pages: `?op=<Operation>` is that operation's page and test form, else the list.
       const operationName = requestedOperation(query);
-      if (operationName !== undefined) return operationHelp(service, operationName, url);
-      return serviceHelp(service, url);
+      if (operationName !== undefined) return operationHelp(model, operationName, url);
+      return serviceHelp(model, url);
     }
     if (req.method !== 'POST') return plainError(PlainErrors.methodNotAllowed());
     const media = mediaType(req.headers['content-type']);
-    if (media?.type === 'text/xml') return serveSoap(req, soap11, media);
-    if (media?.type === 'application/soap+xml') return serveSoap(req, soap12, media);
+    if (media?.type === 'text/xml') return serveSoap(req, service, soap11, media);
+    if (media?.type === 'application/soap+xml') return serveSoap(req, service, soap12, media);
     return plainError(PlainErrors.unsupportedMediaType());
   }
 
-  async function serveOperationPath(req: IncomingMessage, rest: string, query: string): Promise<HttpAnswer> {
+  async function serveOperationPath(
+    req: IncomingMessage,
+    service: ServiceRuntime,
+    rest: string,
+    query: string,
+  ): Promise<HttpAnswer> {
     const name = rest.slice(1);
     const verb = req.method;
     if (name === '' || name.includes('/') || (verb !== 'GET' && verb !== 'HEAD' && verb !== 'POST')) {
       return plainError(PlainErrors.unrecognizedFormat(rest));
     }
-    const operation = service.byName.get(name);
-    if (!operation) {
-      const differentCase = service.byLowerCaseName.get(name.toLowerCase());
+    const isPost = verb === 'POST';
+    const operation = service.model.byName.get(name);
+    // An operation its WSDL leaves out of the HTTP binding is no method of that protocol for ASMX.
+    if (!operation || !operation.protocols.has(isPost ? 'httpPost' : 'httpGet')) {
+      const differentCase = operation ? undefined : service.model.byLowerCaseName.get(name.toLowerCase());
       return plainError(
         differentCase
           ? PlainErrors.wrongCaseMethod(name, differentCase.name)
           : PlainErrors.unknownMethod(name),
       );
     }
-    note(req, { transport: verb === 'POST' ? 'http-post' : 'http-get', operation: operation.name });
-    const cookie = ticketCookie(req.headers.cookie);
-    if (verb !== 'POST') return run(req, operation, decodeHttpGet(operation, query, cookie), encodePlainXml);
-
+    const transport = isPost ? 'http-post' : 'http-get';
+    note(req, { transport, operation: operation.name });
+    const facts: CallFacts = { transport, cookieTicket: ticketCookie(req.headers.cookie) };
+    const optional = service.optionalParameters(operation);
+    const encode = (outcome: CallOutcome) => encodeFormOutcome(operation, outcome);
+    if (!isPost) {
+      const decoded = decodeHttpGet(operation, query, optional);
+      if ('error' in decoded) return formArgumentErrorAnswer(decoded.error);
+      return run(req, service, operation, decoded.args, facts, encode);
+    }
     const media = mediaType(req.headers['content-type']);
     if (media?.type === 'application/json') return plainError(PlainErrors.scriptServiceOnly());
     if (media?.type !== FORM_CONTENT_TYPE) {
@@ -179,27 +241,32 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
     }
     const body = await readBody(req, options.maxBodyBytes);
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
-    const input = decodeHttpPost(operation, body.body, media.parameters.charset, cookie);
-    if ('unsupportedCharset' in input) {
+    const decoded = decodeHttpPost(operation, body.body, media.parameters.charset, optional);
+    if ('unsupportedCharset' in decoded) {
       return plainError(PlainErrors.requestFormatInvalid(req.headers['content-type'] ?? ''));
     }
-    return run(req, operation, input, encodePlainXml);
+    if ('error' in decoded) return formArgumentErrorAnswer(decoded.error);
+    return run(req, service, operation, decoded.args, facts, encode);
   }
 
-  function answer(req: IncomingMessage): Promise<HttpAnswer> {
+  function answer(req: IncomingMessage, service: ServiceRuntime): Promise<HttpAnswer> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const query = queryAt < 0 ? '' : url.slice(queryAt + 1);
-    const rest = path.slice(SERVICE_PATH.length);
-    return rest === '' ? serveServiceRoot(req, query) : serveOperationPath(req, rest, query);
+    const rest = path.slice(service.path.length);
+    return rest === ''
+      ? serveServiceRoot(req, service, query)
+      : serveOperationPath(req, service, rest, query);
   }
 
-  return (req, res) => {
+  const handler = ((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    const record: RequestRecord = { transport: 'asmx', operation: '-' };
+    const service = matchService(services, req.url);
+    const record: RequestRecord = { service: service?.path ?? '-', transport: 'asmx', operation: '-' };
     records.set(req, record);
-    answer(req)
+    const answered = service ? answer(req, service) : Promise.resolve(plainError(PlainErrors.internal()));
+    answered
       .catch((): HttpAnswer => plainError(PlainErrors.internal()))
       .then((result) => {
         send(req, res, result);
@@ -212,7 +279,9 @@ export function createAsmxHandler(options: AsmxHandlerOptions): RequestListener 
         });
       })
       .catch(() => res.destroy());
-  };
+  }) as AsmxHandler;
+  handler.serviceFor = (url) => matchService(services, url);
+  return handler;
 }
 
 /** Answers a request before its body was read (an oversized `Expect: 100-continue` upload). */
@@ -232,10 +301,10 @@ function send(req: IncomingMessage, res: ServerResponse, answer: HttpAnswer): vo
   if (answer.headers.Connection === 'close') res.once('finish', () => req.destroy());
 }
 
-/** `/srv.asmx`, behind the prefix an express app mounted the emulator's router at. */
-function mountedServicePath(req: IncomingMessage): string {
+/** The service path, behind the prefix an express app mounted the emulator's router at. */
+function mountedServicePath(req: IncomingMessage, servicePath: string): string {
   const baseUrl = (req as IncomingMessage & { baseUrl?: string }).baseUrl;
-  return `${baseUrl ?? ''}${SERVICE_PATH}`;
+  return `${baseUrl ?? ''}${servicePath}`;
 }
 
 function firstValue(value: string | string[] | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import type { OperationOutcome } from '../operations/types';
+import type { CallOutcome } from '../services/callOutcome';
 import { requestScheme } from '../http/serviceUrl';
 import type { HttpAnswer } from '../transports/answer';
 import { clearingCookies, type CookiePolicy } from './cookies';
@@ -46,13 +46,11 @@ export class SignOut {
    * Headers an operation's answer gains in the browser flows: the cookies cleared when the
    * session of the ticket cookie ended, and the CSRF token of a newly issued ticket.
    */
-  decorate(req: IncomingMessage, outcome: OperationOutcome, answer: HttpAnswer): HttpAnswer {
-    if (!outcome.ok) return answer;
+  decorate(req: IncomingMessage, outcome: CallOutcome, answer: HttpAnswer): HttpAnswer {
+    if (outcome.kind !== 'value') return answer;
     const extra: Record<string, string | string[]> = {};
     if (outcome.endedCookieSession) extra['Set-Cookie'] = this.clearingCookies(req);
-    const ticket = this.csrf.enabled
-      ? outcome.attributes.find(([name]) => name === 'ticket')?.[1]
-      : undefined;
+    const ticket = this.csrf.enabled ? outcome.issuedTicket : undefined;
     if (ticket) extra[CSRF_HEADER] = this.csrf.tokenFor(ticket);
     return Object.keys(extra).length ? { ...answer, headers: { ...answer.headers, ...extra } } : answer;
   }

@@ -51,6 +51,11 @@ export class MemoryTicketStore implements TicketStore {
     return { ticket, expiresAt: this.clock.now() + this.cache.ttl };
   }
 
+  async adopt(ticket: string, userKey: string): Promise<IssuedTicket> {
+    this.cache.set(ticket, userKey);
+    return { ticket, expiresAt: this.clock.now() + this.cache.ttl };
+  }
+
   async touch(ticket: string): Promise<TicketInfo | undefined> {
     // get() also marks the ticket most recently used; updateAgeOnGet restarts its window.
     const userKey = this.cache.get(ticket, { updateAgeOnGet: true });

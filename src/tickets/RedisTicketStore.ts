@@ -60,6 +60,11 @@ export class RedisTicketStore implements TicketStore {
     return { ticket, expiresAt: this.options.clock.now() + this.options.ttlMs };
   }
 
+  async adopt(ticket: string, userKey: string): Promise<IssuedTicket> {
+    await this.call(() => this.redis.set(this.key(ticket), userKey, 'PX', this.options.ttlMs));
+    return { ticket, expiresAt: this.options.clock.now() + this.options.ttlMs };
+  }
+
   async touch(ticket: string): Promise<TicketInfo | undefined> {
     // GETEX reads and restarts the window in one atomic round trip (Redis 6.2+).
     const userKey = await this.call(() => this.redis.getex(this.key(ticket), 'PX', this.options.ttlMs));

@@ -20,6 +20,11 @@ export interface IssuedTicket {
 export interface TicketStore {
   /** Issues a new random ticket for the user with a full expiry window. */
   issue(userKey: string): Promise<IssuedTicket>;
+  /**
+   * Makes a ticket chosen by someone else live for the user with a full expiry window (the
+   * SEED_TICKETS setting: test suites start with known tickets).
+   */
+  adopt(ticket: string, userKey: string): Promise<IssuedTicket>;
   /** Returns the live ticket and restarts its expiry window (sliding expiry); undefined when dead. */
   touch(ticket: string): Promise<TicketInfo | undefined>;
   /** Returns the live ticket without changing anything; undefined when dead. */

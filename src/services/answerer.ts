@@ -1,0 +1,32 @@
+import type { Arguments } from '../codec/values';
+import type { CallOutcome } from './callOutcome';
+import type { OperationHandlerFunction, Transport } from './handlerApi';
+
+/** Who answers an operation. Precedence: built-in, handler module, stubs; else not implemented. */
+export type AnswerSource = 'built-in' | 'handler' | 'stub';
+
+/** What the transport knows of a call besides its arguments. */
+export interface CallFacts {
+  readonly transport: Transport;
+  /** The request's `ticket` cookie, ASMX's fallback when a ticket parameter is absent or empty. */
+  readonly cookieTicket: string | undefined;
+}
+
+/** A handler-module function or a stub file: typed value in and out, behind the ticket guard. */
+export interface ValueAnswerer {
+  readonly source: 'handler' | 'stub';
+  /** The result value, or {@link UNHANDLED} to pass the call on (stubs whose rules do not match). */
+  readonly call: OperationHandlerFunction;
+}
+
+/**
+ * A built-in operation (the session service): it reads and changes the ticket store itself, so
+ * the ticket guard does not run before it (isValidTicket must stay passive, LogOut must not slide
+ * the ticket it ends).
+ */
+export interface BuiltInAnswerer {
+  readonly source: 'built-in';
+  run(args: Arguments, facts: CallFacts): Promise<CallOutcome>;
+}
+
+export type Answerer = ValueAnswerer | BuiltInAnswerer;

@@ -1,0 +1,44 @@
+/**
+ * How a call ended, before any transport shapes it. Every answerer (built-in, handler module,
+ * stubs, not implemented) and the ticket guard end in one of these.
+ */
+export type CallOutcome =
+  | {
+      readonly kind: 'value';
+      /** The result value (undefined for void), in the forms of codec/values.ts. */
+      readonly value: unknown;
+      /** For logs and metrics: `success`, or the code of a `<root success="false">` answer (E901, E120 …). */
+      readonly code: string;
+      /** The session of the `ticket` cookie ended (LogOut): the transport clears the cookie. */
+      readonly endedCookieSession?: boolean;
+      /** A ticket the call issued (sign-in): the CSRF guard hands out its token. */
+      readonly issuedTicket?: string;
+    }
+  /** The method threw `SoapException(message, code)`: a fault over SOAP, a 500 text/plain over GET/POST. */
+  | {
+      readonly kind: 'fault';
+      readonly message: string;
+      readonly faultCode: 'Client' | 'Server';
+      readonly code: string;
+    }
+  /** The method threw another .NET exception, e.g. System.NotImplementedException. */
+  | { readonly kind: 'exception'; readonly type: string; readonly message: string; readonly code: string }
+  /** The ticket store could not be reached: nothing was changed. */
+  | { readonly kind: 'storeUnavailable'; readonly code: 'E903' };
+
+/** The log/metric code of an error text such as `[901] Session expired or Invalid ticket` (E901), else `error`. */
+export function codeOfMessage(message: string): string {
+  if (message.charCodeAt(0) !== 0x5b) return 'error';
+  const close = message.indexOf(']');
+  const digits = message.slice(1, close);
+  return close > 1 && /^\d+$/.test(digits) ? `E${digits}` : 'error';
+}
+
+export const NOT_IMPLEMENTED: CallOutcome = {
+  kind: 'exception',
+  type: 'System.NotImplementedException',
+  message: 'The method or operation is not implemented.',
+  code: 'P_NOT_IMPLEMENTED',
+};
+
+export const STORE_UNAVAILABLE: CallOutcome = { kind: 'storeUnavailable', code: 'E903' };

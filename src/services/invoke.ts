@@ -1,0 +1,138 @@
+import type { Clock } from '../clock';
+import type { MemberModel, OperationModel } from '../contract/model';
+import type { Arguments, XmlNodeValue } from '../codec/values';
+import { DomainErrors } from '../errors/catalogue';
+import { StoreUnavailableError, type TicketStore } from '../tickets/TicketStore';
+import type { UserDirectory } from '../users/userDirectory';
+import type { Answerer, CallFacts } from './answerer';
+import { codeOfMessage, NOT_IMPLEMENTED, STORE_UNAVAILABLE, type CallOutcome } from './callOutcome';
+import { SoapFault, type HandlerContext, type TicketUser } from './handlerApi';
+import { UNHANDLED } from './unhandled';
+
+/** Longer than any ticket ever issued (a GUID is 36 characters); such values never reach a store. */
+const MAX_TICKET_LENGTH = 64;
+
+export interface InvokeDependencies {
+  readonly store: TicketStore;
+  readonly users: UserDirectory;
+  readonly clock: Clock;
+  /** Told of a handler that threw something other than a fault (a bug in the handler). */
+  readonly onHandlerError: (operation: string, error: unknown) => void;
+}
+
+/** The parameter that makes an operation guarded by the ticket: named authenticationTicket, any case. */
+export function ticketParameter(operation: OperationModel): MemberModel | undefined {
+  return operation.params.find((p) => p.name.toLowerCase() === 'authenticationticket');
+}
+
+export function rootError(message: string): XmlNodeValue {
+  return {
+    name: 'root',
+    attributes: [
+      ['success', 'false'],
+      ['error', message],
+    ],
+  };
+}
+
+/**
+ * Runs one call: the ticket guard (for guarded operations answered by a handler or stubs), then
+ * the answerers in precedence order; an operation nobody answers is what .NET answers for a
+ * method whose body is `throw new NotImplementedException()`. Knows nothing of HTTP.
+ */
+export async function invoke(
+  servicePath: string,
+  operation: OperationModel,
+  answerers: readonly Answerer[],
+  args: Arguments,
+  facts: CallFacts,
+  deps: InvokeDependencies,
+): Promise<CallOutcome> {
+  const returnsXmlNode = operation.result?.type.kind === 'xmlNode';
+  const failWith = (message: string): CallOutcome =>
+    returnsXmlNode
+      ? { kind: 'value', value: rootError(message), code: codeOfMessage(message) }
+      : { kind: 'fault', message, faultCode: 'Client', code: codeOfMessage(message) };
+
+  let session: { ticket: string; user: TicketUser } | undefined | null;
+  for (const answerer of answerers) {
+    if (answerer.source === 'built-in') return answerer.run(args, facts);
+    // The guard runs once, before the first answerer that is not built in.
+    if (session === undefined) {
+      try {
+        session = await guard(operation, args, facts, deps);
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) return STORE_UNAVAILABLE;
+        throw error;
+      }
+      if (session === null) return failWith(DomainErrors.INVALID_TICKET.text);
+    }
+    const context: HandlerContext = {
+      service: servicePath,
+      operation: operation.name,
+      transport: facts.transport,
+      ticket: session?.ticket,
+      user: session?.user,
+      clock: deps.clock,
+      fault(message: string): never {
+        throw new SoapFault(message);
+      },
+      rootError,
+    };
+    let value: unknown;
+    try {
+      value = await answerer.call(args, context);
+    } catch (error) {
+      if (error instanceof SoapFault) {
+        return {
+          kind: 'fault',
+          message: error.message,
+          faultCode: error.code,
+          code: codeOfMessage(error.message),
+        };
+      }
+      if (error instanceof StoreUnavailableError) return STORE_UNAVAILABLE;
+      deps.onHandlerError(operation.name, error);
+      throw error;
+    }
+    if (value === UNHANDLED) continue;
+    return { kind: 'value', value, code: returnsXmlNode ? codeOfRoot(value) : 'success' };
+  }
+  return NOT_IMPLEMENTED;
+}
+
+/**
+ * The ticket guard: the ticket parameter, or the `ticket` cookie when it is absent or empty, must
+ * be live; using it slides its expiry. Undefined for an unguarded operation, null for a dead ticket.
+ */
+async function guard(
+  operation: OperationModel,
+  args: Arguments,
+  facts: CallFacts,
+  deps: InvokeDependencies,
+): Promise<{ ticket: string; user: TicketUser } | undefined | null> {
+  const param = ticketParameter(operation);
+  if (!param) return undefined;
+  const given = args[param.name];
+  const ticket = (typeof given === 'string' && given !== '' ? given : facts.cookieTicket) ?? '';
+  if (ticket === '' || ticket.length > MAX_TICKET_LENGTH) return null;
+  const info = await deps.store.touch(ticket);
+  if (!info) return null;
+  const user = deps.users.find(info.userKey);
+  if (user?.disabled) return null;
+  return {
+    ticket,
+    user: user
+      ? { username: user.username, userid: user.userid, fullname: user.fullname, email: user.email }
+      : { username: info.userKey },
+  };
+}
+
+/** `success`, or E<code> of `<root success="false" error="[NNN] …">`, for logs and metrics. */
+function codeOfRoot(value: unknown): string {
+  if (!value || typeof value !== 'object') return 'success';
+  const attributes = (value as XmlNodeValue).attributes;
+  const success = attributes?.find(([name]) => name === 'success')?.[1];
+  if (success !== 'false') return 'success';
+  return codeOfMessage(attributes?.find(([name]) => name === 'error')?.[1] ?? '');
+}

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Config, ServiceEntry } from '../config';
+import { loadWsdl } from '../contract/readWsdl';
+import type { OperationContext } from '../operations/types';
+import type { TicketStore } from '../tickets/TicketStore';
+import { UserDirectory } from '../users/userDirectory';
+import type { HandlerModule } from './handlerApi';
+import { loadHandlerModule } from './handlerModule';
+import { buildServiceRuntime, type ServiceRuntime } from './serviceRuntime';
+import { SESSION_OPTIONAL_PARAMETERS, sessionAnswerers } from './sessionService';
+import { loadStubFolder } from './stubs/stubFile';
+
+export const DEFAULT_SERVICE_PATH = '/srv.asmx';
+
+/**
+ * The services to serve: every entry of the `services` setting, plus the default `/srv.asmx`
+ * (the WSDL_FILE, the session service) unless an entry takes that path. The built-in session
+ * operations answer the operations of theirs that any service's WSDL declares.
+ */
+export function serviceEntries(config: Config): ServiceEntry[] {
+  const entries = [...config.services];
+  if (!entries.some((e) => e.path.toLowerCase() === DEFAULT_SERVICE_PATH)) {
+    entries.unshift({ path: DEFAULT_SERVICE_PATH, wsdl: config.wsdlFile });
+  }
+  // The longest path first, so a service below another one's folder is matched before it.
+  return entries.sort((a, b) => b.path.length - a.path.length);
+}
+
+/** Loads the handler modules of the entries that name one (ES modules load asynchronously). */
+export async function loadHandlerModules(
+  entries: readonly ServiceEntry[],
+): Promise<Map<string, HandlerModule>> {
+  const modules = new Map<string, HandlerModule>();
+  for (const entry of entries) {
+    if (entry.handlers)
+      modules.set(entry.path, await loadHandlerModule(entry.handlers, loadWsdl(entry.wsdl)));
+  }
+  return modules;
+}
+
+/** Reads each service's WSDL and stubs and composes it; refuses at start what it cannot serve. */
+export function buildServices(
+  entries: readonly ServiceEntry[],
+  handlerModules: ReadonlyMap<string, HandlerModule>,
+  context: OperationContext,
+  warn: (message: string) => void,
+): ServiceRuntime[] {
+  const builtIns = sessionAnswerers(context);
+  return entries.map((entry) => {
+    const model = loadWsdl(entry.wsdl);
+    const handlers = handlerModules.get(entry.path);
+    const runtime = buildServiceRuntime({
+      path: entry.path,
+      model,
+      builtIns,
+      optionalParameters: SESSION_OPTIONAL_PARAMETERS,
+      ...(handlers ? { handlers } : {}),
+      ...(entry.stubs ? { stubs: loadStubFolder(entry.stubs, model) } : {}),
+    });
+    if (runtime.notImplemented.length > 0) {
+      warn(
+        `${entry.path}: ${runtime.notImplemented.length} operation(s) have no built-in handler, handler module ` +
+          `function or stub and answer System.NotImplementedException: ${runtime.notImplemented.join(', ')}`,
+      );
+    }
+    return runtime;
+  });
+}
+
+const SeedFileSchema = z.array(
+  z.object({ ticket: z.string().min(1).max(64), user: z.string().min(1) }).strict(),
+);
+
+/** SEED_TICKETS: known live tickets for test suites, `[{"ticket": "<guid>", "user": "<user name>"}]`. */
+export async function seedTickets(file: string, store: TicketStore, users: UserDirectory): Promise<number> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`SEED_TICKETS ${path.basename(file)}: ${(error as Error).message}`);
+  }
+  const result = SeedFileSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(
+      `SEED_TICKETS ${file}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'} ` +
+        '(expected [{"ticket": "<guid>", "user": "<user name>"}])',
+    );
+  }
+  for (const [index, seed] of result.data.entries()) {
+    const user = users.find(seed.user);
+    if (!user)
+      throw new Error(
+        `SEED_TICKETS ${file}: [${index}].user ${JSON.stringify(seed.user)} is not in the users file`,
+      );
+    await store.adopt(seed.ticket, UserDirectory.key(user.username));
+  }
+  return result.data.length;
+}

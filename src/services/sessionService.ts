@@ -1,0 +1,52 @@
+import type { Arguments, XmlNodeValue } from '../codec/values';
+import { operationHandlers } from '../operations';
+import { isStoreOutage, rootAttributesOf, runOperation } from '../operations/shared';
+import type { OperationContext, OperationHandler } from '../operations/types';
+import type { BuiltInAnswerer } from './answerer';
+import { STORE_UNAVAILABLE, type CallOutcome } from './callOutcome';
+
+/**
+ * The built-in session service as a plugin: LogOut and the ticket lifecycle, answering the
+ * operations of those names that a service's WSDL declares. Their ticket parameters stay optional
+ * over HTTP GET/POST (absent or empty means the `ticket` cookie), as the product's documentation
+ * promises; everything else about them follows ASMX.
+ */
+export const SESSION_OPTIONAL_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  LogOut: ['AuthenticationTicket'],
+  isValidTicket: ['AuthenticationTicket'],
+  RenewTicket: ['OldTicket'],
+};
+
+/** The session operations, by name, answering over the given store and users. */
+export function sessionAnswerers(context: OperationContext): ReadonlyMap<string, BuiltInAnswerer> {
+  const answerers = new Map<string, BuiltInAnswerer>();
+  for (const [name, handler] of Object.entries(operationHandlers)) {
+    answerers.set(name, builtIn(handler, context));
+  }
+  return answerers;
+}
+
+function builtIn(handler: OperationHandler, context: OperationContext): BuiltInAnswerer {
+  return {
+    source: 'built-in',
+    async run(args: Arguments, facts): Promise<CallOutcome> {
+      const params: Record<string, string | undefined> = {};
+      for (const name in args) {
+        const value = args[name];
+        if (typeof value === 'string') params[name] = value;
+      }
+      const outcome = await runOperation(handler, { params, cookieTicket: facts.cookieTicket }, context);
+      if (isStoreOutage(outcome)) return STORE_UNAVAILABLE;
+      const root: XmlNodeValue = { name: 'root', attributes: rootAttributesOf(outcome) };
+      if (!outcome.ok) return { kind: 'value', value: root, code: outcome.error.code };
+      const issuedTicket = outcome.attributes.find(([name]) => name === 'ticket')?.[1];
+      return {
+        kind: 'value',
+        value: root,
+        code: 'success',
+        ...(outcome.endedCookieSession ? { endedCookieSession: true } : {}),
+        ...(issuedTicket ? { issuedTicket } : {}),
+      };
+    },
+  };
+}
