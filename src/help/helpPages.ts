@@ -1,5 +1,5 @@
 import { CONTENT_TYPES, asmxAnswer, type HttpAnswer } from '../transports/answer';
-import type { ServiceDescription } from '../wsdl/serviceDescription';
+import type { ServiceModel } from '../contract/model';
 import { renderOperationPage, renderUnknownOperationPage } from './operationPage';
 import { renderServicePage } from './servicePage';
 
@@ -32,7 +32,7 @@ export function requestedOperation(query: string): string | undefined {
 }
 
 /** `GET /srv.asmx`: the list of operations. */
-export function serviceHelp(service: ServiceDescription, serviceUrl: string): HttpAnswer {
+export function serviceHelp(service: ServiceModel, serviceUrl: string): HttpAnswer {
   return helpAnswer(200, renderServicePage(service, serviceUrl));
 }
 
@@ -40,7 +40,7 @@ export function serviceHelp(service: ServiceDescription, serviceUrl: string): Ht
  * `GET /srv.asmx?op=<Operation>`: the operation's page (the name matches case-sensitively, as on
  * ASMX), or 404 with a page naming what was asked for when the service has no such operation.
  */
-export function operationHelp(service: ServiceDescription, name: string, serviceUrl: string): HttpAnswer {
+export function operationHelp(service: ServiceModel, name: string, serviceUrl: string): HttpAnswer {
   const operation = service.byName.get(name);
   return operation
     ? helpAnswer(200, renderOperationPage(service, operation, serviceUrl))

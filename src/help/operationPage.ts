@@ -1,4 +1,4 @@
-import type { OperationDescription, ServiceDescription } from '../wsdl/serviceDescription';
+import type { OperationModel, ServiceModel } from '../contract/model';
 import { escapeHtml } from './escapeHtml';
 import { renderPage, serviceFileName } from './layout';
 import { operationSamples, sampleHtml } from './samples';
@@ -16,10 +16,15 @@ function backToList(serviceUrl: string): string {
  * form has `target="_blank"`: the XML answer opens in a new window and the form stays put, ready
  * for the next call.
  */
-function testForm(operation: OperationDescription, serviceUrl: string): string {
+function testForm(operation: OperationModel, serviceUrl: string): string {
   const action = `${serviceFileName(serviceUrl)}/${encodeURIComponent(operation.name)}`;
+  // ASMX offers the form only where HTTP POST can carry the parameters.
+  if (!operation.protocols.has('httpPost')) {
+    return `<h3 id="test">Test</h3>
+<p>The test form is only available for methods with primitive types or arrays of primitive types as parameters.</p>`;
+  }
   const fields = operation.params
-    .map((param) => {
+    .map(({ name: param }) => {
       const id = escapeHtml(`param-${param}`);
       return (
         `<div class="field"><label for="${id}">${escapeHtml(param)}:</label>` +
@@ -41,8 +46,8 @@ ${fields}
  * sample SOAP 1.1, SOAP 1.2, HTTP GET and HTTP POST exchanges for the host the request came to.
  */
 export function renderOperationPage(
-  service: ServiceDescription,
-  operation: OperationDescription,
+  service: ServiceModel,
+  operation: OperationModel,
   serviceUrl: string,
 ): string {
   const { host, pathname } = new URL(serviceUrl);
@@ -62,24 +67,20 @@ export function renderOperationPage(
 <h2>${escapeHtml(operation.name)}</h2>
 ${operation.documentation ? `<p class="intro">${escapeHtml(operation.documentation)}</p>\n` : ''}${testForm(operation, serviceUrl)}
 ${samples}`;
-  return renderPage(service.serviceName, `${service.serviceName} Web Service: ${operation.name}`, content);
+  return renderPage(service.name, `${service.name} Web Service: ${operation.name}`, content);
 }
 
 /**
  * The page of `?op=` naming no operation of the service: the name asked for (escaped), a hint when
  * only the case is wrong (operation names are case-sensitive, as on ASMX) and the way back.
  */
-export function renderUnknownOperationPage(
-  service: ServiceDescription,
-  name: string,
-  serviceUrl: string,
-): string {
+export function renderUnknownOperationPage(service: ServiceModel, name: string, serviceUrl: string): string {
   const sameButCase = service.byLowerCaseName.get(name.toLowerCase());
   const hint = sameButCase
     ? `<p>Operation names are case-sensitive. Did you mean <a href="${escapeHtml(operationHref(serviceUrl, sameButCase.name))}">${escapeHtml(sameButCase.name)}</a>?</p>\n`
     : '';
   const content = `<h2>Operation not found</h2>
-<p class="error">The ${escapeHtml(service.serviceName)} service has no operation named <code>${escapeHtml(name)}</code>.</p>
+<p class="error">The ${escapeHtml(service.name)} service has no operation named <code>${escapeHtml(name)}</code>.</p>
 ${hint}${backToList(serviceUrl)}`;
-  return renderPage(service.serviceName, `${service.serviceName} Web Service: operation not found`, content);
+  return renderPage(service.name, `${service.name} Web Service: operation not found`, content);
 }

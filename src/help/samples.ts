@@ -1,4 +1,4 @@
-import type { OperationDescription } from '../wsdl/serviceDescription';
+import type { MemberModel, OperationModel, Protocol, TypeModel } from '../contract/model';
 import { escapeHtml } from './escapeHtml';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -14,10 +14,37 @@ const OPEN = '\u0001';
 const CLOSE = '\u0002';
 const placeholder = (text: string) => `${OPEN}${text}${CLOSE}`;
 
-/** What ASMX shows for every parameter value: all parameters of this service are `s:string`. */
-const PARAMETER_PLACEHOLDER = 'string';
 /** What ASMX shows for an `XmlNode` result (a `mixed` element holding `s:any`). */
 const RESULT_PLACEHOLDER = 'xml';
+
+/** The placeholder of a simple value: the XSD type name, or an enum's members joined by "or". */
+function simplePlaceholder(type: TypeModel): string {
+  if (type.kind === 'primitive') return type.name;
+  if (type.kind === 'enum') return type.members.join(' or ');
+  return RESULT_PLACEHOLDER;
+}
+
+/**
+ * The sample XML of a member as ASMX's help page draws it: simple values as placeholders,
+ * complex types with their members, arrays with two items. `depth` stops recursive types.
+ */
+function memberSample(member: MemberModel, indent: string, depth = 0): string[] {
+  const type = member.type;
+  const open = `${indent}<${member.name}>`;
+  const close = `</${member.name}>`;
+  if (type.kind === 'complex' || type.kind === 'array') {
+    if (depth > 3) return [`${indent}<${member.name} />`];
+    const inner =
+      type.kind === 'array'
+        ? [
+            ...memberSample(type.item, `${indent}  `, depth + 1),
+            ...memberSample(type.item, `${indent}  `, depth + 1),
+          ]
+        : type.members.flatMap((m) => memberSample(m, `${indent}  `, depth + 1));
+    return inner.length === 0 ? [`${indent}<${member.name} />`] : [open, ...inner, `${indent}${close}`];
+  }
+  return [`${open}${placeholder(simplePlaceholder(type))}${close}`];
+}
 
 export interface Sample {
   /** Fragment id of the section: `soap11`, `soap12`, `httpGet`, `httpPost`. */
@@ -42,26 +69,39 @@ export interface SampleTarget {
  * the WSDL (`<Op>Response` holding `<Op>Result`); every parameter value is the `string`
  * placeholder and the result the `xml` placeholder.
  */
-export function operationSamples(operation: OperationDescription, target: SampleTarget): Sample[] {
+export function operationSamples(operation: OperationModel, target: SampleTarget): Sample[] {
   const { name, params } = operation;
   const length = placeholder('length');
   const xmlHeaders = (contentType: string) => [`Content-Type: ${contentType}`, `Content-Length: ${length}`];
-  const query = params.map((p) => `${p}=${placeholder(PARAMETER_PLACEHOLDER)}`).join('&');
+  const query = params.map((p) => `${p.name}=${placeholder(simplePlaceholder(p.type))}`).join('&');
+  const request = operation.requestElement;
+  const response = operation.responseElement;
 
   const requestElement = (indent: string) =>
     params.length === 0
-      ? `${indent}<${name} xmlns="${target.targetNamespace}" />`
+      ? `${indent}<${request.name} xmlns="${request.namespace}" />`
       : [
-          `${indent}<${name} xmlns="${target.targetNamespace}">`,
-          ...params.map((p) => `${indent}  <${p}>${placeholder(PARAMETER_PLACEHOLDER)}</${p}>`),
-          `${indent}</${name}>`,
+          `${indent}<${request.name} xmlns="${request.namespace}">`,
+          ...params.flatMap((p) => memberSample(p, `${indent}  `)),
+          `${indent}</${request.name}>`,
         ].join('\n');
   const responseElement = (indent: string) =>
-    [
-      `${indent}<${name}Response xmlns="${target.targetNamespace}">`,
-      `${indent}  <${name}Result>${placeholder(RESULT_PLACEHOLDER)}</${name}Result>`,
-      `${indent}</${name}Response>`,
-    ].join('\n');
+    operation.result === undefined
+      ? `${indent}<${response.name} xmlns="${response.namespace}" />`
+      : [
+          `${indent}<${response.name} xmlns="${response.namespace}">`,
+          ...memberSample(operation.result, `${indent}  `),
+          `${indent}</${response.name}>`,
+        ].join('\n');
+  // Over GET/POST a typed result is its own document; an XmlNode result is the node itself.
+  const httpResult = (): string | undefined => {
+    const root = operation.httpResultElement;
+    if (!operation.result) return undefined;
+    if (!root) return placeholder(RESULT_PLACEHOLDER);
+    const lines = memberSample({ ...operation.result, name: root.name }, '');
+    lines[0] = (lines[0] ?? '').replace(`<${root.name}`, `<${root.name} xmlns="${root.namespace}"`);
+    return lines.join('\n');
+  };
   const envelope = (prefix: string, ns: string, body: string) =>
     [
       XML_DECLARATION,
@@ -74,11 +114,18 @@ export function operationSamples(operation: OperationDescription, target: Sample
   const message = (startLine: string, headers: string[], body?: string) =>
     [startLine, ...headers, ...(body === undefined ? [] : ['', body])].join('\n');
   const ok = (contentType: string, body: string) => message('HTTP/1.1 200 OK', xmlHeaders(contentType), body);
+  const httpOk = () => {
+    const result = httpResult();
+    return result === undefined
+      ? message('HTTP/1.1 200 OK', [])
+      : ok(soap11Type, `${XML_DECLARATION}\n${result}`);
+  };
 
   const soap11Type = 'text/xml; charset=utf-8';
   const soap12Type = 'application/soap+xml; charset=utf-8';
-  return [
+  const samples: Array<Sample & { protocol: Protocol }> = [
     {
+      protocol: 'soap11',
       id: 'soap11',
       title: 'SOAP 1.1',
       request: message(
@@ -89,6 +136,7 @@ export function operationSamples(operation: OperationDescription, target: Sample
       response: ok(soap11Type, envelope('soap', SOAP11_ENVELOPE, responseElement('    '))),
     },
     {
+      protocol: 'soap12',
       id: 'soap12',
       title: 'SOAP 1.2',
       request: message(
@@ -99,14 +147,16 @@ export function operationSamples(operation: OperationDescription, target: Sample
       response: ok(soap12Type, envelope('soap12', SOAP12_ENVELOPE, responseElement('    '))),
     },
     {
+      protocol: 'httpGet',
       id: 'httpGet',
       title: 'HTTP GET',
       request: message(`GET ${target.path}/${name}${query ? `?${query}` : ''} HTTP/1.1`, [
         `Host: ${target.host}`,
       ]),
-      response: ok(soap11Type, `${XML_DECLARATION}\n${placeholder(RESULT_PLACEHOLDER)}`),
+      response: httpOk(),
     },
     {
+      protocol: 'httpPost',
       id: 'httpPost',
       title: 'HTTP POST',
       request: message(
@@ -118,9 +168,13 @@ export function operationSamples(operation: OperationDescription, target: Sample
         ],
         query,
       ),
-      response: ok(soap11Type, `${XML_DECLARATION}\n${placeholder(RESULT_PLACEHOLDER)}`),
+      response: httpOk(),
     },
   ];
+  // Only the protocols whose binding carries the operation, as the ASMX page lists them.
+  return samples
+    .filter((sample) => operation.protocols.has(sample.protocol))
+    .map(({ protocol: _protocol, ...sample }) => sample);
 }
 
 /** A sample as HTML for a `<pre>` block: escaped, placeholders highlighted. */

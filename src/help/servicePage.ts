@@ -1,4 +1,4 @@
-import type { ServiceDescription } from '../wsdl/serviceDescription';
+import type { ServiceModel } from '../contract/model';
 import { escapeHtml } from './escapeHtml';
 import { renderPage, serviceFileName } from './layout';
 
@@ -12,7 +12,7 @@ export function operationHref(serviceUrl: string, operationName: string): string
  * the sentence pointing at the service description (`?WSDL`), and every operation (in WSDL order)
  * linking to its own page, with its WSDL documentation under it.
  */
-export function renderServicePage(service: ServiceDescription, serviceUrl: string): string {
+export function renderServicePage(service: ServiceModel, serviceUrl: string): string {
   const file = serviceFileName(serviceUrl);
   const items = service.operations
     .map(
@@ -26,5 +26,5 @@ export function renderServicePage(service: ServiceDescription, serviceUrl: strin
 <ul class="operations">
 ${items}
 </ul>`;
-  return renderPage(service.serviceName, `${service.serviceName} Web Service`, content);
+  return renderPage(service.name, `${service.name} Web Service`, content);
 }

@@ -1,8 +1,8 @@
 import { escapeAttribute } from '../xml/escape';
-import type { ServiceDescription } from './serviceDescription';
+import type { ServiceModel } from '../contract/model';
 
 /** The discovery document of `GET /srv.asmx?disco`, byte for byte as ASMX writes it. */
-export function renderDisco(service: ServiceDescription, serviceUrl: string): string {
+export function renderDisco(service: ServiceModel, serviceUrl: string): string {
   const url = escapeAttribute(serviceUrl);
   const ns = escapeAttribute(service.targetNamespace);
   return (
