@@ -12,7 +12,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createEmulator } from '../src/emulator';
-import { isServicePath } from '../src/http/asmxHandler';
 import { signOutRoutes } from '../src/signout/routes';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -299,7 +298,9 @@ test('sign in, hold the cookie, visit /logout?returnUrl=/bye, land on /bye with 
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
   app.use(signOutRoutes(emulator.config, emulator.signOut, emulator.context));
   const portal = http.createServer((req, res) =>
-    isServicePath(req.url) ? emulator.handleServiceRequest(req, res) : app(req, res),
+    emulator.handleServiceRequest.isServicePath(req.url)
+      ? emulator.handleServiceRequest(req, res)
+      : app(req, res),
   );
   await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(portal.address() as AddressInfo).port}`;

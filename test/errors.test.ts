@@ -291,6 +291,7 @@ describe('HTTP GET and POST refusals', () => {
 describe('internal errors reveal nothing', () => {
   const failing: TicketStore = {
     issue: () => Promise.reject(new Error('secret internal detail at /srv/secret.ts:42')),
+    adopt: () => Promise.reject(new Error('secret internal detail')),
     touch: () => Promise.reject(new Error('secret internal detail')),
     peek: () => Promise.reject(new Error('secret internal detail')),
     revoke: () => Promise.reject(new Error('secret internal detail')),

@@ -1,4 +1,7 @@
-/** Hostile values never break the XML: they are escaped in every transport's answer. */
+/**
+ * Hostile values never break the XML: they are escaped in every transport's answer. Over HTTP
+ * GET/POST, ASP.NET's request validation refuses markup in a value before the operation runs.
+ */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +23,9 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'asmx-users-'));
   const usersFile = path.join(dir, 'users.json');
   const user = { userid: 7, ...HOSTILE, passwordHash: await hashPassword('p&ss<word>') };
-  writeFileSync(usersFile, JSON.stringify({ users: [user] }));
+  // The same fields with a password request validation lets through (no `<` before a letter).
+  const twin = { userid: 8, ...HOSTILE, username: 'twin', passwordHash: await hashPassword('p&ss<3') };
+  writeFileSync(usersFile, JSON.stringify({ users: [user, twin] }));
   server = await startTestServer({ usersFile });
 });
 afterAll(() => server.close());
@@ -48,18 +53,24 @@ function rootOf(body: string): Record<string, string> {
   );
 }
 
-describe.each(Object.keys(TRANSPORTS) as TransportName[])('over %s', (transport) => {
+const SOAP_TRANSPORTS = (Object.keys(TRANSPORTS) as TransportName[]).filter((t) => t.startsWith('soap'));
+const FORM_TRANSPORTS = (Object.keys(TRANSPORTS) as TransportName[]).filter((t) => !t.startsWith('soap'));
+
+function expectIntact(root: Record<string, string>, username: string): void {
+  expect(root.success).toBe('true');
+  expect(root.username).toBe(username);
+  expect(root.firstName).toBe(HOSTILE.firstName);
+  expect(root.fullname).toBe(`${HOSTILE.firstName} ${HOSTILE.lastName}`);
+  expect(root.email).toBe(HOSTILE.email);
+}
+
+describe.each(SOAP_TRANSPORTS)('over %s (SOAP bodies are not request-validated)', (transport) => {
   test('user fields with markup come back intact in a well-formed document', async () => {
     const res = await TRANSPORTS[transport](server.origin, 'AuthenticateUser', {
       UID: HOSTILE.username,
       PWD: 'p&ss<word>',
     });
-    const root = rootOf(res.body);
-    expect(root.success).toBe('true');
-    expect(root.username).toBe(HOSTILE.username);
-    expect(root.firstName).toBe(HOSTILE.firstName);
-    expect(root.fullname).toBe(`${HOSTILE.firstName} ${HOSTILE.lastName}`);
-    expect(root.email).toBe(HOSTILE.email);
+    expectIntact(rootOf(res.body), HOSTILE.username);
     expect(res.body).not.toContain('<evil');
     expect(res.body).not.toContain('<script>');
   });
@@ -69,6 +80,42 @@ describe.each(Object.keys(TRANSPORTS) as TransportName[])('over %s', (transport)
       AuthenticationTicket: '"/><x>&amp;</x>',
     });
     expect(rootOf(res.body)).toEqual({ success: 'false', error: '[901] Session expired or Invalid ticket' });
+    expect(res.body).not.toContain('<x>');
+  });
+});
+
+describe.each(FORM_TRANSPORTS)('over %s', (transport) => {
+  const collection = transport === 'httpGet' ? 'QueryString' : 'Form';
+
+  test('user fields with markup come back intact in a well-formed document', async () => {
+    const res = await TRANSPORTS[transport](server.origin, 'AuthenticateUser', {
+      UID: 'twin',
+      PWD: 'p&ss<3',
+    });
+    expectIntact(rootOf(res.body), 'twin');
+    expect(res.body).not.toContain('<evil');
+    expect(res.body).not.toContain('<script>');
+  });
+
+  test('a password with markup is refused by request validation, HTML-encoded, before the operation runs', async () => {
+    const res = await TRANSPORTS[transport](server.origin, 'AuthenticateUser', {
+      UID: HOSTILE.username,
+      PWD: 'p&ss<word>',
+    });
+    expect(res.status).toBe(500);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('private');
+    expect(res.body).toBe(
+      `System.Web.HttpRequestValidationException: A potentially dangerous Request.${collection} value was detected from the client (PWD=&quot;p&amp;ss&lt;word&gt;&quot;).`,
+    );
+  });
+
+  test('a hostile ticket is refused and never echoed raw', async () => {
+    const res = await TRANSPORTS[transport](server.origin, 'LogOut', {
+      AuthenticationTicket: '"/><x>&amp;</x>',
+    });
+    expect(res.status).toBe(500);
+    expect(res.body).toContain('System.Web.HttpRequestValidationException');
     expect(res.body).not.toContain('<x>');
   });
 });

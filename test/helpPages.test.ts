@@ -6,13 +6,14 @@
  */
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../src/config';
-import { loadServiceDescription, type OperationDescription } from '../src/wsdl/serviceDescription';
+import type { OperationModel } from '../src/contract/model';
+import { loadWsdl } from '../src/contract/readWsdl';
 import { httpRequest, rootAttribute, type HttpResult } from './support/http';
 import { startTestServer, type TestServer } from './support/testServer';
 
-const service = loadServiceDescription(path.join(PACKAGE_ROOT, 'wsdl', 'srv.wsdl'));
+const service = loadWsdl(path.join(PACKAGE_ROOT, 'wsdl', 'srv.wsdl'));
 const OPERATIONS = service.operations.map((op) => op.name);
-const operation = (name: string) => service.byName.get(name) as OperationDescription;
+const operation = (name: string) => service.byName.get(name) as OperationModel;
 
 let server: TestServer;
 let host: string;
@@ -128,7 +129,7 @@ describe('GET /srv.asmx?op=<Name>: the operation pages', () => {
 
       const inputs = tags(res.body, 'input');
       const textInputs = inputs.filter((i) => i.type === 'text');
-      expect(textInputs.map((i) => i.name)).toEqual([...op.params]);
+      expect(textInputs.map((i) => i.name)).toEqual(op.params.map((p) => p.name));
       const labels = tags(res.body, 'label');
       expect(labels).toHaveLength(op.params.length);
       for (const input of textInputs) {
@@ -153,7 +154,7 @@ describe('GET /srv.asmx?op=<Name>: the operation pages', () => {
           `The following is a sample ${title} request and response. The placeholders shown need to be replaced with actual values.`,
         );
       }
-      const query = op.params.map((p) => `${p}=string`).join('&');
+      const query = op.params.map((p) => `${p.name}=string`).join('&');
       const soap11 = found.get('SOAP 1.1')!;
       expect(soap11.request.split('\n').slice(0, 6)).toEqual([
         'POST /srv.asmx HTTP/1.1',
@@ -164,7 +165,7 @@ describe('GET /srv.asmx?op=<Name>: the operation pages', () => {
         '',
       ]);
       expect(op.soapAction).toBe(`http://tempuri.org/${name}`);
-      for (const p of op.params) expect(soap11.request).toContain(`<${p}>string</${p}>`);
+      for (const { name: p } of op.params) expect(soap11.request).toContain(`<${p}>string</${p}>`);
       expect(soap11.response).toContain(`<${name}Response xmlns="http://tempuri.org/">`);
       expect(soap11.response).toContain(`<${name}Result>xml</${name}Result>`);
 

@@ -1,10 +1,12 @@
-/** The WSDL defines the service: served with the caller's address, and refused when an operation has no handler. */
+/** The WSDL defines the service: served with the caller's address; an operation nobody answers is NotImplemented. */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../src/config';
+import pino from 'pino';
 import { createEmulator } from '../src/emulator';
-import { loadServiceDescription } from '../src/wsdl/serviceDescription';
+import { startServer } from '../src/server';
+import { loadWsdl } from '../src/contract/readWsdl';
 import { httpRequest } from './support/http';
 import { startTestServer, type TestServer } from './support/testServer';
 
@@ -73,9 +75,11 @@ describe('served WSDL', () => {
 
 describe('operations derived from the WSDL', () => {
   test('names, parameters, SOAP actions and documentation', () => {
-    const service = loadServiceDescription(WSDL_FILE);
-    expect(service.serviceName).toBe('Srv');
-    expect(service.operations.map((o) => [o.name, o.params, o.soapAction, o.soap12Action])).toEqual([
+    const service = loadWsdl(WSDL_FILE);
+    expect(service.name).toBe('Srv');
+    expect(
+      service.operations.map((o) => [o.name, o.params.map((p) => p.name), o.soapAction, o.soap12Action]),
+    ).toEqual([
       ['LogOut', ['AuthenticationTicket'], 'http://tempuri.org/LogOut', 'http://tempuri.org/LogOut'],
       [
         'AuthenticateUser',
@@ -108,14 +112,32 @@ describe('operations derived from the WSDL', () => {
     for (const operation of service.operations) expect(operation.documentation.length).toBeGreaterThan(10);
   });
 
-  test('the server refuses to start when an operation has no handler, naming it', () => {
-    // Rename LogOut to Frobnicate everywhere: a WSDL operation the emulator has no handler for.
+  test('an operation without a handler answers NotImplementedException, and the start warns naming it', async () => {
+    // Rename LogOut to Frobnicate everywhere: a WSDL operation nothing answers.
     const renamed = readFileSync(WSDL_FILE, 'utf8').split('LogOut').join('Frobnicate');
     const dir = mkdtempSync(path.join(tmpdir(), 'asmx-wsdl-'));
     const wsdlFile = path.join(dir, 'srv.wsdl');
     writeFileSync(wsdlFile, renamed);
-    expect(() => createEmulator({ config: { wsdlFile } })).toThrow(
-      'WSDL operation "Frobnicate" has no handler; refusing to start',
-    );
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    const emulator = createEmulator({ config: { wsdlFile }, logger });
+    const server = await startServer(emulator, 0, '127.0.0.1');
+    try {
+      expect(warnings.join('')).toContain('answer System.NotImplementedException: Frobnicate');
+      const get = await httpRequest(server.origin, '/srv.asmx/Frobnicate?AuthenticationTicket=x');
+      expect(get.status).toBe(500);
+      expect(get.body).toBe('System.NotImplementedException: The method or operation is not implemented.');
+      const soap = await httpRequest(server.origin, '/srv.asmx', {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"http://tempuri.org/Frobnicate"' },
+        body: '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Frobnicate xmlns="http://tempuri.org/" /></soap:Body></soap:Envelope>',
+      });
+      expect(soap.status).toBe(500);
+      expect(soap.body).toContain(
+        '<faultcode>soap:Server</faultcode><faultstring>System.Web.Services.Protocols.SoapException: Server was unable to process request. ---&gt; System.NotImplementedException: The method or operation is not implemented.</faultstring>',
+      );
+    } finally {
+      await server.close();
+    }
   });
 });
