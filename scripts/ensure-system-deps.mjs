@@ -30,6 +30,13 @@ const REQUIREMENTS = [
     check: ['/usr/bin/chromium', ['--version']],
     why: 'test/browser.test.ts drives the help pages and test forms in Chromium (via playwright-core)',
   },
+  {
+    package: 'mono-devel',
+    check: ['mcs', ['--version']],
+    why:
+      'test/interop.mono.test.ts generates .NET proxies with Mono wsdl, compiles them with mcs and runs them ' +
+      'with mono; test/support/exampleServer.ts serves the ASMX reference on Mono',
+  },
 ];
 
 const CHECK_TIMEOUT_MS = 60_000;
