@@ -1,21 +1,23 @@
 /**
  * DateTime.Parse(text, CultureInfo.InvariantCulture) — what ASMX's HTTP GET/POST reader uses for a
  * DateTime parameter (Convert.ChangeType). .NET's DateTimeParse is a large table-driven lexer;
- * this is a faithful subset of it: the forms clients send are parsed with .NET's rules and
- * results, and everything else fails with .NET's messages.
+ * this is a subset of it, checked form by form against the same parser (Mono's copy): the forms
+ * clients send give .NET's results, and everything else fails with .NET's messages.
  *
  * Accepted (invariant culture: month/day/year order, `/` `-` `.` or spaces between date parts):
- * - ISO 8601 `yyyy-MM-dd[Thh:mm[:ss[.fffffff]]][Z|±hh[:mm]]` (also with `/`)
- * - `M/d/yyyy`, `M/d/yy` (two-digit years: 00–29 → 20xx, 30–99 → 19xx), `M/d` (current year),
- *   `yyyy/M/d`, `yyyy-M`
+ * - ISO 8601 `yyyy-MM-ddThh:mm[:ss[.f…]][Z|±hh[:mm]]` (also with `/`; hours and minutes of two digits)
+ * - `M/d/yyyy`, `M/d/yy` (two-digit years: 00–29 → 20xx, 30–99 → 19xx), `yyyy/M/d`, `yyyy-M-d`
+ *   with a time after a space, `M/yyyy`, `yyyy-M`
  * - month names and abbreviations: `Dec 31 2026`, `December 31, 2026`, `31 Dec 2026`, `Dec 2026`
  * - a day name first (`Thu, 31 Dec 2026 10:00:00 GMT`), checked against the date
  * - a time `H:mm[:ss[.f…]]` or `H AM`, with `AM`/`PM`, before or after the date; a time alone is
- *   today (server local time)
- * - a zone after the time: `Z`, `GMT`, `±h`, `±hh:mm`, `±hhmm`
+ *   today and a date without a year is in the current year (server local time)
+ * - a zone after the time or the date: `Z`, `GMT`, `±h`, `±hh:mm`, `±hhmm`
+ * - .NET's odd readings of incomplete dates: `31 December` is December 1931, `Dec 2026 10 PM` is
+ *   the 10th at noon; an incomplete date takes no `h:mm` time (`12/31 10:00` fails)
  *
  * A zone makes the result Local (converted to the server's time zone); without one it is
- * Unspecified.
+ * Unspecified. Words are case-insensitive; an unknown word fails with its index.
  */
 import { isDotNetLetter, isDotNetWhiteSpace } from './dotnetChars';
 import { DotNetException, DotNetMessages, DotNetTypes } from './dotnetException';

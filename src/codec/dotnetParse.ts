@@ -21,6 +21,7 @@ import {
   parseDotNetSingle,
   type IntegerKind,
 } from './dotnetNumber';
+import { asmxErrorText } from './htmlEncode';
 import { processServerTime, type ServerTime } from './serverTimeZone';
 import type { XsdValues } from './xmlConvert';
 
@@ -144,7 +145,8 @@ export function convertHttpValue(
 }
 
 /**
- * The text/plain message ASMX answers a conversion failure with (before HTML encoding):
+ * The text/plain body ASMX answers a conversion failure with, HTML-encoded as it writes it (each
+ * message encoded, the ` ---> ` between them not):
  * `System.ArgumentException: Cannot convert abc to System.Int32.` CRLF
  * `Parameter name: type ---> System.FormatException: Input string was not in a correct format.`
  */
@@ -153,7 +155,10 @@ export function httpConversionFailure(
   raw: string,
   inner: DotNetException,
 ): string {
-  return `${DotNetTypes.argument}: ${DotNetMessages.cannotConvert(raw, dotnetTypeName(type))} ---> ${inner.toString()}`;
+  return asmxErrorText(
+    { type: DotNetTypes.argument, message: DotNetMessages.cannotConvert(raw, dotnetTypeName(type)) },
+    inner,
+  );
 }
 
 /** Boolean.Parse: `true` / `false` in any case, after trimming whitespace and NUL characters. */

@@ -53,3 +53,16 @@ export function htmlEncodeMessage(text: string, surrogates: SurrogateEncoding = 
   }
   return out;
 }
+
+/**
+ * ServerProtocol.GenerateFaultString as a development server writes it (customErrors Off, as on
+ * the reference): each exception of the chain as `Type: message` with only the message
+ * HTML-encoded, inner exceptions after a raw ` ---> ` (stack traces left out, see the kit's rule 2).
+ */
+export function asmxErrorText(
+  ...chain: ReadonlyArray<{ readonly type: string; readonly message: string }>
+): string {
+  return chain
+    .map(({ type, message }) => (message.length > 0 ? `${type}: ${htmlEncodeMessage(message)}` : type))
+    .join(' ---> ');
+}

@@ -114,8 +114,8 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
   }));
 
   /**
-   * Invokes an operation and encodes its outcome. A LogOut authenticated only by the ticket
-   * cookie passes the CSRF guard first (when it is on); the answer gains the browser-flow headers.
+   * Invokes an operation and encodes its outcome. The call learns whether the CSRF guard lets a
+   * cookie-only state change through; the answer gains the browser-flow headers.
    */
   async function run(
     req: IncomingMessage,
@@ -125,17 +125,9 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     facts: CallFacts,
     encode: (outcome: CallOutcome) => HttpAnswer,
   ): Promise<HttpAnswer> {
-    if (operation.name === 'LogOut' && !args.AuthenticationTicket && facts.cookieTicket) {
-      if (!signOut.csrf.allows(req, facts.cookieTicket)) return plainError(PlainErrors.csrfRefused());
-    }
-    const outcome = await invoke(
-      service.path,
-      operation,
-      service.answerers(operation),
-      args,
-      facts,
-      options.invoke,
-    );
+    const guarded: CallFacts = { ...facts, cookieOnlyAllowed: (ticket) => signOut.csrf.allows(req, ticket) };
+    const answerers = service.answerers(operation);
+    const outcome = await invoke(service.path, operation, answerers, args, guarded, options.invoke);
     return signOut.decorate(req, outcome, encode(outcome));
   }
 

@@ -10,6 +10,11 @@ export interface CallFacts {
   readonly transport: Transport;
   /** The request's `ticket` cookie, ASMX's fallback when a ticket parameter is absent or empty. */
   readonly cookieTicket: string | undefined;
+  /**
+   * Whether a state change authenticated only by that cookie may go ahead (the CSRF guard of the
+   * browser flows, off by default); absent means allowed.
+   */
+  readonly cookieOnlyAllowed?: (cookieTicket: string) => boolean;
 }
 
 /** A handler-module function or a stub file: typed value in and out, behind the ticket guard. */

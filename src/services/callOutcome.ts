@@ -1,3 +1,5 @@
+import type { PlainError } from '../errors/catalogue';
+
 /**
  * How a call ended, before any transport shapes it. Every answerer (built-in, handler module,
  * stubs, not implemented) and the ticket guard end in one of these.
@@ -24,7 +26,9 @@ export type CallOutcome =
   /** The method threw another .NET exception, e.g. System.NotImplementedException. */
   | { readonly kind: 'exception'; readonly type: string; readonly message: string; readonly code: string }
   /** The ticket store could not be reached: nothing was changed. */
-  | { readonly kind: 'storeUnavailable'; readonly code: 'E903' };
+  | { readonly kind: 'storeUnavailable'; readonly code: 'E903' }
+  /** A guard outside ASMX refused the call before it ran (the CSRF guard): a plain HTTP refusal. */
+  | { readonly kind: 'refused'; readonly error: PlainError; readonly code: string };
 
 /** The log/metric code of an error text such as `[901] Session expired or Invalid ticket` (E901), else `error`. */
 export function codeOfMessage(message: string): string {

@@ -2,6 +2,7 @@ import type { Arguments, XmlNodeValue } from '../codec/values';
 import { operationHandlers } from '../operations';
 import { isStoreOutage, rootAttributesOf, runOperation } from '../operations/shared';
 import type { OperationContext, OperationHandler } from '../operations/types';
+import { PlainErrors } from '../errors/catalogue';
 import type { BuiltInAnswerer } from './answerer';
 import { STORE_UNAVAILABLE, type CallOutcome } from './callOutcome';
 
@@ -17,16 +18,26 @@ export const SESSION_OPTIONAL_PARAMETERS: Readonly<Record<string, readonly strin
   RenewTicket: ['OldTicket'],
 };
 
+/**
+ * Operations that end a session: authenticated only by the `ticket` cookie, they pass the CSRF
+ * guard first (when it is on), since a browser sends that cookie on any site's request.
+ */
+const CSRF_GUARDED: Readonly<Record<string, string>> = { LogOut: 'AuthenticationTicket' };
+
 /** The session operations, by name, answering over the given store and users. */
 export function sessionAnswerers(context: OperationContext): ReadonlyMap<string, BuiltInAnswerer> {
   const answerers = new Map<string, BuiltInAnswerer>();
   for (const [name, handler] of Object.entries(operationHandlers)) {
-    answerers.set(name, builtIn(handler, context));
+    answerers.set(name, builtIn(handler, context, CSRF_GUARDED[name]));
   }
   return answerers;
 }
 
-function builtIn(handler: OperationHandler, context: OperationContext): BuiltInAnswerer {
+function builtIn(
+  handler: OperationHandler,
+  context: OperationContext,
+  csrfTicketParameter: string | undefined,
+): BuiltInAnswerer {
   return {
     source: 'built-in',
     async run(args: Arguments, facts): Promise<CallOutcome> {
@@ -34,6 +45,15 @@ function builtIn(handler: OperationHandler, context: OperationContext): BuiltInA
       for (const name in args) {
         const value = args[name];
         if (typeof value === 'string') params[name] = value;
+      }
+      const cookie = facts.cookieTicket;
+      if (
+        csrfTicketParameter &&
+        !params[csrfTicketParameter] &&
+        cookie &&
+        facts.cookieOnlyAllowed?.(cookie) === false
+      ) {
+        return { kind: 'refused', error: PlainErrors.csrfRefused(), code: 'P_CSRF_REFUSED' };
       }
       const outcome = await runOperation(handler, { params, cookieTicket: facts.cookieTicket }, context);
       if (isStoreOutage(outcome)) return STORE_UNAVAILABLE;

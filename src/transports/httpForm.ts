@@ -8,7 +8,7 @@ import { DomainErrors } from '../errors/catalogue';
 import type { CallOutcome } from '../services/callOutcome';
 import { rootError } from '../services/invoke';
 import { XML_DECLARATION, renderRoot } from '../xml/rootElement';
-import { CONTENT_TYPES, PRE_INVOKE_CACHE_CONTROL, asmxAnswer, type HttpAnswer } from './answer';
+import { CONTENT_TYPES, PRE_INVOKE_CACHE_CONTROL, asmxAnswer, plainError, type HttpAnswer } from './answer';
 import { textDecoderFor } from './charset';
 import { parseUrlEncoded } from './urlEncoded';
 
@@ -85,6 +85,8 @@ export function encodeFormOutcome(operation: OperationModel, outcome: CallOutcom
       return plainException(`System.Web.Services.Protocols.SoapException: ${outcome.message}`, outcome.code);
     case 'exception':
       return plainException(`${outcome.type}: ${outcome.message}`, outcome.code);
+    case 'refused':
+      return plainError(outcome.error);
     case 'storeUnavailable': {
       const text = DomainErrors.STORE_UNAVAILABLE.text;
       const answer =

@@ -6,7 +6,7 @@ import { ProtocolErrors, type ProtocolError } from '../../errors/catalogue';
 import type { CallOutcome } from '../../services/callOutcome';
 import { readXmlDocument } from '../../xml/xmlReader';
 import { XML_DECLARATION } from '../../xml/rootElement';
-import { asmxAnswer, PRE_INVOKE_CACHE_CONTROL, type HttpAnswer } from '../answer';
+import { asmxAnswer, plainError, PRE_INVOKE_CACHE_CONTROL, type HttpAnswer } from '../answer';
 import { decodeXmlBody } from '../charset';
 import { ENVELOPE_NAMESPACES, type SoapHttpRequest, type SoapVersion } from './soapVersion';
 
@@ -86,6 +86,8 @@ export function encodeSoapOutcome(
         fault: 'Server',
         message: `System.Web.Services.Protocols.SoapException: Server was unable to process request. ---> ${outcome.type}: ${outcome.message}`,
       });
+    case 'refused':
+      return plainError(outcome.error);
     case 'storeUnavailable':
       // A store outage is no answer of the service: SOAP clients get a soap:Server fault.
       return encodeSoapFault(version, ProtocolErrors.storeUnavailable());
