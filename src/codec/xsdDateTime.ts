@@ -17,7 +17,6 @@ import {
   formatOffset,
   nowLocalTicks,
   offsetTicksAtLocal,
-  offsetTicksAtUtc,
   utcToLocalTicks,
   type ServerTime,
 } from './serverTimeZone';
@@ -292,9 +291,4 @@ export function formatXsdDateTime(ticks: bigint, kind: DateTimeKind, time: Serve
   if (kind === 'Utc') return `${text}Z`;
   if (kind === 'Local') return text + formatOffset(offsetTicksAtLocal(time.zone, ticks));
   return text;
-}
-
-/** The server's offset at a UTC instant, for callers that need it (e.g. to print a Date as Local). */
-export function serverOffsetAtUtc(time: ServerTime, utcTicks: bigint): bigint {
-  return offsetTicksAtUtc(time.zone, utcTicks);
 }

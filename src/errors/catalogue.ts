@@ -18,6 +18,15 @@ export const DomainErrors = {
    * nothing happened. Never a false success, never a false [901]. Sent with 503 over GET/POST.
    */
   STORE_UNAVAILABLE: { code: 'E903', text: '[903] Ticket store unavailable, nothing was changed; try again' },
+  /**
+   * The emulator's own code: the ticket store took the command but did not answer in time, so
+   * the change (a LogOut, a new ticket) may have been made. A client that retries gets the true
+   * state ([901] after a LogOut that did happen). Sent with 503 over GET/POST.
+   */
+  STORE_OUTCOME_UNKNOWN: {
+    code: 'E904',
+    text: '[904] Ticket store did not answer in time; the change may have been made; check before retrying',
+  },
 } as const;
 
 export type DomainError = (typeof DomainErrors)[keyof typeof DomainErrors];
@@ -103,11 +112,11 @@ export const ProtocolErrors = {
     message: `Possible SOAP version mismatch: Envelope namespace ${found} was unexpected. Expecting ${expected}.`,
     preInvoke: true,
   }),
-  storeUnavailable: (): ProtocolError => ({
-    code: 'P_STORE_UNAVAILABLE',
+  storeUnavailable: (error: DomainError = DomainErrors.STORE_UNAVAILABLE): ProtocolError => ({
+    code: error === DomainErrors.STORE_UNAVAILABLE ? 'P_STORE_UNAVAILABLE' : 'P_STORE_OUTCOME_UNKNOWN',
     status: 500,
     fault: 'Server',
-    message: `Server was unable to process request. ---> ${DomainErrors.STORE_UNAVAILABLE.text}`,
+    message: `Server was unable to process request. ---> ${error.text}`,
   }),
   internal: (): ProtocolError => ({
     code: 'P_INTERNAL',

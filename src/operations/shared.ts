@@ -1,5 +1,5 @@
 import { DomainErrors, type DomainError } from '../errors/catalogue';
-import { StoreUnavailableError } from '../tickets/TicketStore';
+import { StoreOutcomeUnknownError, StoreUnavailableError } from '../tickets/TicketStore';
 import type { User } from '../users/userDirectory';
 import type { RootAttributes } from '../xml/rootElement';
 import type { OperationContext, OperationHandler, OperationInput, OperationOutcome } from './types';
@@ -78,11 +78,15 @@ export async function runOperation(
     return await handler(input, context);
   } catch (error) {
     if (error instanceof StoreUnavailableError) return failure(DomainErrors.STORE_UNAVAILABLE);
+    if (error instanceof StoreOutcomeUnknownError) return failure(DomainErrors.STORE_OUTCOME_UNKNOWN);
     throw error;
   }
 }
 
 /** The outcome of an unreachable store: transports answer it as a transient failure. */
 export function isStoreOutage(outcome: OperationOutcome): boolean {
-  return !outcome.ok && outcome.error === DomainErrors.STORE_UNAVAILABLE;
+  return (
+    !outcome.ok &&
+    (outcome.error === DomainErrors.STORE_UNAVAILABLE || outcome.error === DomainErrors.STORE_OUTCOME_UNKNOWN)
+  );
 }

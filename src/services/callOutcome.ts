@@ -1,4 +1,5 @@
-import type { PlainError } from '../errors/catalogue';
+import { DomainErrors, type DomainError, type PlainError } from '../errors/catalogue';
+import { StoreOutcomeUnknownError, StoreUnavailableError } from '../tickets/TicketStore';
 
 /**
  * How a call ended, before any transport shapes it. Every answerer (built-in, handler module,
@@ -25,8 +26,8 @@ export type CallOutcome =
     }
   /** The method threw another .NET exception, e.g. System.NotImplementedException. */
   | { readonly kind: 'exception'; readonly type: string; readonly message: string; readonly code: string }
-  /** The ticket store could not be reached: nothing was changed. */
-  | { readonly kind: 'storeUnavailable'; readonly code: 'E903' }
+  /** The ticket store could not be reached (E903: nothing was changed) or did not answer in time (E904). */
+  | { readonly kind: 'storeUnavailable'; readonly error: DomainError; readonly code: string }
   /** A guard outside ASMX refused the call before it ran (the CSRF guard): a plain HTTP refusal. */
   | { readonly kind: 'refused'; readonly error: PlainError; readonly code: string };
 
@@ -45,4 +46,21 @@ export const NOT_IMPLEMENTED: CallOutcome = {
   code: 'P_NOT_IMPLEMENTED',
 };
 
-export const STORE_UNAVAILABLE: CallOutcome = { kind: 'storeUnavailable', code: 'E903' };
+export const STORE_UNAVAILABLE: CallOutcome = {
+  kind: 'storeUnavailable',
+  error: DomainErrors.STORE_UNAVAILABLE,
+  code: DomainErrors.STORE_UNAVAILABLE.code,
+};
+
+export const STORE_OUTCOME_UNKNOWN: CallOutcome = {
+  kind: 'storeUnavailable',
+  error: DomainErrors.STORE_OUTCOME_UNKNOWN,
+  code: DomainErrors.STORE_OUTCOME_UNKNOWN.code,
+};
+
+/** The outcome of a store failure, or undefined for any other error. */
+export function storeFailureOutcome(error: unknown): CallOutcome | undefined {
+  if (error instanceof StoreUnavailableError) return STORE_UNAVAILABLE;
+  if (error instanceof StoreOutcomeUnknownError) return STORE_OUTCOME_UNKNOWN;
+  return undefined;
+}

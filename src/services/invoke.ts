@@ -2,10 +2,10 @@ import type { Clock } from '../clock';
 import type { MemberModel, OperationModel } from '../contract/model';
 import type { Arguments, XmlNodeValue } from '../codec/values';
 import { DomainErrors } from '../errors/catalogue';
-import { StoreUnavailableError, type TicketStore } from '../tickets/TicketStore';
+import type { TicketStore } from '../tickets/TicketStore';
 import type { UserDirectory } from '../users/userDirectory';
 import type { Answerer, CallFacts } from './answerer';
-import { codeOfMessage, NOT_IMPLEMENTED, STORE_UNAVAILABLE, type CallOutcome } from './callOutcome';
+import { codeOfMessage, NOT_IMPLEMENTED, storeFailureOutcome, type CallOutcome } from './callOutcome';
 import { SoapFault, type HandlerContext, type TicketUser } from './handlerApi';
 import { UNHANDLED } from './unhandled';
 
@@ -62,7 +62,8 @@ export async function invoke(
       try {
         session = await guard(operation, args, facts, deps);
       } catch (error) {
-        if (error instanceof StoreUnavailableError) return STORE_UNAVAILABLE;
+        const failure = storeFailureOutcome(error);
+        if (failure) return failure;
         throw error;
       }
       if (session === null) return failWith(DomainErrors.INVALID_TICKET.text);
@@ -91,7 +92,8 @@ export async function invoke(
           code: codeOfMessage(error.message),
         };
       }
-      if (error instanceof StoreUnavailableError) return STORE_UNAVAILABLE;
+      const failure = storeFailureOutcome(error);
+      if (failure) return failure;
       deps.onHandlerError(operation.name, error);
       throw error;
     }

@@ -2,9 +2,9 @@ import type { Arguments, XmlNodeValue } from '../codec/values';
 import { operationHandlers } from '../operations';
 import { isStoreOutage, rootAttributesOf, runOperation } from '../operations/shared';
 import type { OperationContext, OperationHandler } from '../operations/types';
-import { PlainErrors } from '../errors/catalogue';
+import { DomainErrors, PlainErrors } from '../errors/catalogue';
 import type { BuiltInAnswerer } from './answerer';
-import { STORE_UNAVAILABLE, type CallOutcome } from './callOutcome';
+import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, type CallOutcome } from './callOutcome';
 
 /**
  * The built-in session service as a plugin: LogOut and the ticket lifecycle, answering the
@@ -56,7 +56,11 @@ function builtIn(
         return { kind: 'refused', error: PlainErrors.csrfRefused(), code: 'P_CSRF_REFUSED' };
       }
       const outcome = await runOperation(handler, { params, cookieTicket: facts.cookieTicket }, context);
-      if (isStoreOutage(outcome)) return STORE_UNAVAILABLE;
+      if (isStoreOutage(outcome)) {
+        return !outcome.ok && outcome.error === DomainErrors.STORE_OUTCOME_UNKNOWN
+          ? STORE_OUTCOME_UNKNOWN
+          : STORE_UNAVAILABLE;
+      }
       const root: XmlNodeValue = { name: 'root', attributes: rootAttributesOf(outcome) };
       if (!outcome.ok) return { kind: 'value', value: root, code: outcome.error.code };
       const issuedTicket = outcome.attributes.find(([name]) => name === 'ticket')?.[1];

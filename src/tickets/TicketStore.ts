@@ -42,6 +42,17 @@ export interface TicketStore {
   close(): Promise<void>;
 }
 
+/**
+ * The store took a command but gave no answer in time (a stalled Redis): the change may or may
+ * not have been made, so the caller must not say either way.
+ */
+export class StoreOutcomeUnknownError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreOutcomeUnknownError';
+  }
+}
+
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

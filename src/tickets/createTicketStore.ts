@@ -18,7 +18,9 @@ export function createTicketStore(
   warn: Warn,
   onEvict?: () => void,
 ): ConfiguredStore {
-  const ttlMs = config.ticketTtlDays * DAY_MS;
+  // Whole milliseconds: lru-cache and Redis's PX take integers, and a fractional day count
+  // (TICKET_TTL_DAYS=0.3333) must work on both.
+  const ttlMs = Math.max(1, Math.round(config.ticketTtlDays * DAY_MS));
   if (config.store === 'redis') {
     // Loaded only when chosen: ioredis costs ~50 ms of start-up the memory store does not need.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -4,7 +4,6 @@ import { decodeFormArguments, type FormArgumentError, type FormSource } from '..
 import { encodePlainBody } from '../codec/encodeResult';
 import { htmlEncodeMessage } from '../codec/htmlEncode';
 import type { Arguments } from '../codec/values';
-import { DomainErrors } from '../errors/catalogue';
 import type { CallOutcome } from '../services/callOutcome';
 import { rootError } from '../services/invoke';
 import { XML_DECLARATION, renderRoot } from '../xml/rootElement';
@@ -88,7 +87,7 @@ export function encodeFormOutcome(operation: OperationModel, outcome: CallOutcom
     case 'refused':
       return plainError(outcome.error);
     case 'storeUnavailable': {
-      const text = DomainErrors.STORE_UNAVAILABLE.text;
+      const text = outcome.error.text;
       const answer =
         operation.result?.type.kind === 'xmlNode'
           ? asmxAnswer(

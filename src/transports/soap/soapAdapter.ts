@@ -90,7 +90,7 @@ export function encodeSoapOutcome(
       return plainError(outcome.error);
     case 'storeUnavailable':
       // A store outage is no answer of the service: SOAP clients get a soap:Server fault.
-      return encodeSoapFault(version, ProtocolErrors.storeUnavailable());
+      return encodeSoapFault(version, ProtocolErrors.storeUnavailable(outcome.error));
   }
 }
 
