@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 
 export const PACKAGE_ROOT = path.join(__dirname, '..', '..');
 const MAIN = path.join(PACKAGE_ROOT, 'dist', 'main.js');
+const START_TIMEOUT_MS = 20_000;
 
 export interface CliServer {
   readonly origin: string;
@@ -28,11 +29,17 @@ export function startCliServer(args: readonly string[], env: NodeJS.ProcessEnv =
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
+    // Bounded: a start that neither serves nor exits is a failure, with what it printed.
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`asmx-emulator did not start serving within ${START_TIMEOUT_MS} ms:\n${output}`));
+    }, START_TIMEOUT_MS);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       output += `${line}\n`;
       const match = /serving (http:\/\/[^/\s]+)/.exec(line);
       if (!match) return;
+      clearTimeout(deadline);
       resolve({
         origin: match[1] as string,
         child,
