@@ -51,18 +51,24 @@ function readMembers(
     values[member.name] = readValue(member, child);
   }
   for (const member of members) {
-    if (!seen.has(member.name)) values[member.name] = defaultValue(member.type);
+    // An absent nullable value type (minOccurs=1 nillable=true: int?, DateTime?) is null.
+    if (!seen.has(member.name)) values[member.name] = member.nillable ? null : defaultValue(member.type);
   }
   return values;
 }
 
 function readValue(member: MemberModel, element: XmlElement): unknown {
   const type = member.type;
+  // XmlSerializer honours xsi:nil only where the schema says nillable (a nullable value type,
+  // a nillable string or array item); elsewhere the element is read as if it were empty.
+  if (element.nil && member.nillable) return null;
+  // A simple value with element content is not a value XmlSerializer can read (an XmlException:
+  // ASMX answers 400).
+  if ((type.kind === 'primitive' || type.kind === 'enum') && element.children.length > 0) {
+    throw new ArgumentReadError({ kind: 'badRequest' });
+  }
   switch (type.kind) {
     case 'primitive':
-      // xsi:nil on a reference type is null; on a value type XmlSerializer still reads the
-      // (empty) text and fails to convert it, exactly like an empty element.
-      if (element.nil && isReferenceType(type)) return null;
       return convert(element, () => {
         const value = parseXsd(type.name, element.text);
         return type.name === 'dateTime' ? withSentText(value as DotNetDateTime, element.text) : value;
@@ -70,12 +76,11 @@ function readValue(member: MemberModel, element: XmlElement): unknown {
     case 'enum':
       return convert(element, () => parseEnumXsd(type as EnumType, element.text));
     case 'array': {
-      if (element.nil) return null;
       const item = type.item;
       const items: unknown[] = [];
       for (const child of element.children) {
         if (child.localName !== item.name || child.namespace !== item.namespace) continue;
-        items.push(child.nil ? null : readValue(item, child));
+        items.push(readValue(item, child));
       }
       return items;
     }
@@ -102,10 +107,6 @@ function convert(element: XmlElement, parse: () => unknown): unknown {
 
 function withSentText(value: DotNetDateTime, sent: string): DotNetDateTime {
   return new DotNetDateTime(value.ticks, value.kind, sent);
-}
-
-function isReferenceType(type: TypeModel): boolean {
-  return type.kind === 'primitive' && (type.name === 'string' || type.name === 'base64Binary');
 }
 
 /** What a parameter or member holds when its element is absent. */
