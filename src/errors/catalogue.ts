@@ -32,7 +32,7 @@ export const DomainErrors = {
 export type DomainError = (typeof DomainErrors)[keyof typeof DomainErrors];
 
 /** SOAP fault codes as ASMX names them, per SOAP version. */
-export type FaultCode = 'Client' | 'Server' | 'VersionMismatch';
+export type FaultCode = 'Client' | 'Server' | 'VersionMismatch' | 'MustUnderstand';
 
 export interface ProtocolError {
   /** Stable code for logs and metrics. */
@@ -105,6 +105,23 @@ export const ProtocolErrors = {
     ...ProtocolErrors.unreadableXml(0, 0, `Invalid character in the given encoding (${label}).`),
     code: 'P_XML_ENCODING_INVALID',
   }),
+  /** An envelope without a Body: SoapServerProtocol cannot find the request element. */
+  missingBody: (): ProtocolError => ({
+    code: 'P_SOAP_BODY_MISSING',
+    status: 500,
+    fault: 'Client',
+    message:
+      'System.Web.Services.Protocols.SoapException: Server was unable to read request. ---> System.InvalidOperationException: Request format is invalid: Missing required soap:Body element.',
+    preInvoke: true,
+  }),
+  /** A header the client marked mustUnderstand: ASMX understands only headers a method declares (none here). */
+  headerNotUnderstood: (header: string): ProtocolError => ({
+    code: 'P_SOAP_MUST_UNDERSTAND',
+    status: 500,
+    fault: 'MustUnderstand',
+    message: `System.Web.Services.Protocols.SoapHeaderException: SOAP header ${header} was not understood.`,
+    preInvoke: true,
+  }),
   versionMismatch: (found: string, expected: string): ProtocolError => ({
     code: 'P_SOAP_VERSION_MISMATCH',
     status: 500,
@@ -136,7 +153,99 @@ export interface PlainError {
   readonly headers?: Readonly<Record<string, string>>;
   /** Made before the method ran (ASMX then sends `Cache-Control: private` only). */
   readonly preInvoke?: boolean;
+  /**
+   * Made in front of ASP.NET (http.sys, IIS request filtering): a bare `text/plain` answer without
+   * the ASP.NET headers; the connection closes after it (see connectionHygiene.ts).
+   */
+  readonly httpLayer?: boolean;
 }
+
+/** How a request body failed to arrive whole (see readBody). */
+export type BodyFailure = 'aborted' | 'malformed' | 'timeout';
+
+const HTTP_LAYER = { httpLayer: true, headers: { Connection: 'close' } } as const;
+const BAD_REQUEST = 'HTTP Error 400. The request is badly formed.';
+
+/**
+ * Refusals of the HTTP layer in front of ASP.NET. The texts are those of http.sys's error pages
+ * (400, 414) and of IIS's detailed request-filtering errors (404.14, 404.15), sent as one line of
+ * `text/plain`; the others (408, 431, 501) are worded alike.
+ */
+export const HttpLayerErrors = {
+  /** More than one Host header (RFC 9112 §3.2): which host is meant is anyone's guess. */
+  hostDuplicate: (): PlainError => ({
+    code: 'P_HOST_DUPLICATE',
+    status: 400,
+    message: 'HTTP Error 400. The request hostname is invalid.',
+    ...HTTP_LAYER,
+  }),
+  /** A transfer coding other than plain `chunked` (RFC 9112 §6.1): 501, never served. */
+  transferCodingUnsupported: (): PlainError => ({
+    code: 'P_TRANSFER_CODING_UNSUPPORTED',
+    status: 501,
+    message: 'HTTP Error 501. The request transfer coding is not supported.',
+    ...HTTP_LAYER,
+  }),
+  /** A request line over http.sys's 16 KB, or unfinished when the head passed MAX_HEADER_BYTES. */
+  uriTooLong: (): PlainError => ({
+    code: 'P_URI_TOO_LONG',
+    status: 414,
+    message: 'HTTP Error 414. The request URL is too long.',
+    ...HTTP_LAYER,
+  }),
+  /** IIS request filtering, `maxUrl` (4096 by default): substatus 404.14. */
+  urlTooLong: (): PlainError => ({
+    code: 'P_URL_TOO_LONG',
+    status: 404,
+    message:
+      'HTTP Error 404.14 - Not Found. The request filtering module is configured to deny a request where the URL is too long.',
+    ...HTTP_LAYER,
+  }),
+  /** IIS request filtering, `maxQueryString` (2048 by default): substatus 404.15. */
+  queryStringTooLong: (): PlainError => ({
+    code: 'P_QUERY_STRING_TOO_LONG',
+    status: 404,
+    message:
+      'HTTP Error 404.15 - Not Found. The request filtering module is configured to deny a request where the query string is too long.',
+    ...HTTP_LAYER,
+  }),
+  /** Request line and headers over MAX_HEADER_BYTES. */
+  headersTooLarge: (): PlainError => ({
+    code: 'P_HEADERS_TOO_LARGE',
+    status: 431,
+    message: 'HTTP Error 431. The size of the request headers is too long.',
+    ...HTTP_LAYER,
+  }),
+  /** Not HTTP/1.x as the parser reads it (or a head cut off by a half-close). */
+  badRequest: (): PlainError => ({ code: 'P_BAD_REQUEST', status: 400, message: BAD_REQUEST, ...HTTP_LAYER }),
+  /** Headers (or the whole request) not in within HEADERS_TIMEOUT_MS (REQUEST_TIMEOUT_MS). */
+  requestTimeout: (): PlainError => ({
+    code: 'P_REQUEST_TIMEOUT',
+    status: 408,
+    message: 'HTTP Error 408. The request timed out.',
+    ...HTTP_LAYER,
+  }),
+  /** The body stopped short: the client went away or half-closed before sending all of it. */
+  bodyAborted: (): PlainError => ({
+    code: 'P_BODY_ABORTED',
+    status: 400,
+    message: BAD_REQUEST,
+    ...HTTP_LAYER,
+  }),
+  /** The chunked framing of the body is broken. */
+  bodyMalformed: (): PlainError => ({
+    code: 'P_BODY_MALFORMED',
+    status: 400,
+    message: BAD_REQUEST,
+    ...HTTP_LAYER,
+  }),
+  bodyFailed: (failure: BodyFailure): PlainError =>
+    failure === 'aborted'
+      ? HttpLayerErrors.bodyAborted()
+      : failure === 'malformed'
+        ? HttpLayerErrors.bodyMalformed()
+        : HttpLayerErrors.requestTimeout(),
+} as const;
 
 export const PlainErrors = {
   unknownMethod: (name: string): PlainError => ({

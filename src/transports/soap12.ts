@@ -14,6 +14,7 @@ const FAULT_CODES: Record<FaultCode, string> = {
   Client: 'soap:Sender',
   Server: 'soap:Receiver',
   VersionMismatch: 'soap:VersionMismatch',
+  MustUnderstand: 'soap:MustUnderstand',
 };
 
 /** SOAP 1.2: `application/soap+xml; action="..."`. */

@@ -4,7 +4,7 @@ import { encodeSoapBody } from '../../codec/encodeResult';
 import type { Arguments } from '../../codec/values';
 import { ProtocolErrors, type ProtocolError } from '../../errors/catalogue';
 import type { CallOutcome } from '../../services/callOutcome';
-import { readXmlDocument } from '../../xml/xmlReader';
+import { readXmlDocument, type XmlElement } from '../../xml/xmlReader';
 import { XML_DECLARATION } from '../../xml/rootElement';
 import { asmxAnswer, plainError, PRE_INVOKE_CACHE_CONTROL, type HttpAnswer } from '../answer';
 import { decodeXmlBody } from '../charset';
@@ -31,10 +31,16 @@ export function decodeSoap(
   if (envelope.localName !== 'Envelope' || envelope.namespace !== version.envelopeNamespace) {
     return { error: ProtocolErrors.versionMismatch(envelope.namespace, version.envelopeNamespace) };
   }
-  const body = envelope.children.find(
-    (c) => c.localName === 'Body' && c.namespace === version.envelopeNamespace,
-  );
-  const requestElement = body?.children[0];
+  const inEnvelope = (c: XmlElement, name: string) =>
+    c.localName === name && c.namespace === version.envelopeNamespace;
+  const body = envelope.children.find((c) => inEnvelope(c, 'Body'));
+  if (!body) return { error: ProtocolErrors.missingBody() };
+  const header = envelope.children.find((c) => inEnvelope(c, 'Header'));
+  const notUnderstood = header?.children.find((h) => mustUnderstand(h, version));
+  if (notUnderstood) return { error: ProtocolErrors.headerNotUnderstood(qualifiedName(notUnderstood)) };
+  const requestElement = body.children[0];
+  // A prefix no declaration binds is an XmlException while XmlSerializer reads: HTTP 400.
+  if (requestElement && hasUndeclaredPrefix(requestElement)) return { badRequest: true };
   const inServiceNamespace = requestElement?.namespace === service.targetNamespace;
 
   const routed = version.route(request, service, inServiceNamespace ? requestElement?.localName : undefined);
@@ -50,6 +56,34 @@ export function decodeSoap(
   if (read.error.kind === 'badRequest') return { badRequest: true };
   const { line, column } = read.error.position;
   return { error: ProtocolErrors.unreadableArgument(line, column, read.error.inner.toString()) };
+}
+
+/** `soap:mustUnderstand="1"` (or `true`) on a header entry, in the envelope's namespace. */
+function mustUnderstand(header: XmlElement, version: SoapVersion): boolean {
+  for (const name in header.attributes) {
+    const colon = name.indexOf(':');
+    if (name.slice(colon + 1) !== 'mustUnderstand') continue;
+    const value = header.attributes[name];
+    if (value !== '1' && value !== 'true') continue;
+    const prefix = colon < 0 ? '' : name.slice(0, colon);
+    const declared = prefix === '' ? undefined : findDeclaration(header, prefix);
+    if (declared === version.envelopeNamespace || (declared === undefined && prefix !== '')) return true;
+  }
+  return false;
+}
+
+/** The namespace a prefix is bound to on the element itself (envelope-level bindings are the version's). */
+function findDeclaration(element: XmlElement, prefix: string): string | undefined {
+  return element.attributes[`xmlns:${prefix}`];
+}
+
+function qualifiedName(element: XmlElement): string {
+  return element.prefix ? `${element.prefix}:${element.localName}` : element.localName;
+}
+
+function hasUndeclaredPrefix(element: XmlElement): boolean {
+  if (element.prefix !== '' && element.namespace === '') return true;
+  return element.children.some(hasUndeclaredPrefix);
 }
 
 function envelope(version: SoapVersion, body: string): string {
