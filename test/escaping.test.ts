@@ -120,11 +120,12 @@ describe.each(FORM_TRANSPORTS)('over %s', (transport) => {
   });
 });
 
-test('escaping follows XmlTextWriter and drops characters XML cannot carry', () => {
+test('escaping follows XmlTextWriter: controls as character references, lone surrogates dropped', () => {
   expect(escapeAttribute(`a&b<c>d"e'f`)).toBe(`a&amp;b&lt;c&gt;d&quot;e'f`);
-  expect(escapeAttribute('tab\tcr\rlf\n')).toBe('tab&#x9;cr&#xD;lf&#xA;');
+  expect(escapeAttribute('tab\tcr\rlf\n')).toBe('tab\tcr&#xD;lf&#xA;');
   expect(escapeAttribute('nul\u0000bell\u0007 lone\ud800 pair\ud83d\ude00')).toBe(
-    'nulbell lone pair\ud83d\ude00',
+    'nul&#x0;bell&#x7; lone pair\ud83d\ude00',
   );
+  expect(escapeText('a\u0001b\nc\td')).toBe('a&#x1;b\nc\td');
   expect(escapeText('a"b<c')).toBe('a"b&lt;c');
 });

@@ -6,11 +6,11 @@ const MARKUP_ESCAPES: Record<string, string> = {
 };
 
 /**
- * Escapes a value for XML the way .NET's XmlTextWriter does: `&amp; &lt; &gt;`, plus `&quot;`
- * inside a double-quoted attribute (an apostrophe stays literal).
- * Characters XML 1.0 cannot carry at all (C0 controls other than tab, CR and LF, lone
- * surrogates, U+FFFE/U+FFFF) are dropped, so a hostile value can never make the document
- * unreadable for the client.
+ * Escapes a value for XML the way .NET's XmlTextWriter (XmlTextEncoder) does: `&amp; &lt; &gt;`,
+ * plus `&quot;` inside a double-quoted attribute (an apostrophe stays literal); CR and LF as
+ * character references inside attributes (a reader would normalise them to spaces), a tab as it
+ * is; other C0 controls as character references (`&#x1;`), as XmlTextWriter writes them.
+ * Lone surrogates and U+FFFE/U+FFFF, which XmlTextWriter refuses with an exception, are dropped.
  */
 function escapeXml(value: string, inAttribute: boolean): string {
   let out = '';
@@ -19,12 +19,10 @@ function escapeXml(value: string, inAttribute: boolean): string {
     const code = value.charCodeAt(i);
     let replacement: string | undefined;
     if (code < 0x20) {
-      if (code === 0x09 || code === 0x0a || code === 0x0d) {
-        // In an attribute a raw tab/CR/LF would be normalised to a space by the reader;
-        // XmlTextWriter writes character references there to keep them.
+      if (code === 0x0a || code === 0x0d) {
         if (inAttribute) replacement = `&#x${code.toString(16).toUpperCase()};`;
-      } else {
-        replacement = '';
+      } else if (code !== 0x09) {
+        replacement = `&#x${code.toString(16).toUpperCase()};`;
       }
     } else if (code >= 0xd800 && code <= 0xdfff) {
       const isPair = code <= 0xdbff && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
