@@ -4,6 +4,7 @@ import { createRequestListener, createRouter, type AppParts } from './app';
 import { systemClock, type Clock } from './clock';
 import { resolveConfig, type Config, type ConfigInput } from './config';
 import { createAsmxHandler, type AsmxHandler, type RequestEvent } from './http/asmxHandler';
+import { createConnectionHygiene, type ConnectionHygiene } from './http/connectionHygiene';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import type { OperationContext } from './operations/types';
@@ -11,7 +12,13 @@ import { SignOut } from './signout/signout';
 import { createTicketStore } from './tickets/createTicketStore';
 import type { TicketStore } from './tickets/TicketStore';
 import { UserDirectory } from './users/userDirectory';
-import { buildServices, loadHandlerModules, seedTickets, serviceEntries } from './services/loadServices';
+import {
+  buildServices,
+  loadHandlerModules,
+  readServiceModels,
+  seedTickets,
+  serviceEntries,
+} from './services/loadServices';
 import type { ServiceRuntime } from './services/serviceRuntime';
 import { PlainErrors } from './errors/catalogue';
 import { plainError } from './transports/answer';
@@ -39,6 +46,15 @@ export interface Emulator extends AppParts {
   services(): readonly ServiceRuntime[];
   /** The whole service (`/srv.asmx`, sign-out, health, metrics) as a node:http listener. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Listeners for the node:http server's other events, which startServer installs (a server of
+   * your own can too: `server.on('clientError', emulator.serverListeners.clientError)`): answers
+   * the client can read for what Node's parser refuses, and `Expect: 100-continue` checks.
+   */
+  readonly serverListeners: {
+    readonly clientError: ConnectionHygiene['clientError'];
+    readonly checkContinue: (req: IncomingMessage, res: ServerResponse) => void;
+  };
   /** The same as an express router, to mount in an existing app: `app.use(emulator.router())`. */
   router(): express.Router;
   /** Writes the last snapshot, waits for webhooks under way, closes the store. */
@@ -107,10 +123,25 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       });
     }
   };
+  // Refusals in front of every handler (smuggling, IIS's URL limits, Node's parser), and the
+  // requests that end without an answer.
+  const hygiene = createConnectionHygiene({
+    maxUrlBytes: config.maxUrlBytes,
+    maxQueryStringBytes: config.maxQueryStringBytes,
+    maxBodyBytes: config.maxBodyBytes,
+    observe,
+    unanswered: (reason, refusal) => {
+      counters.unanswered.labels(reason).inc();
+      if (refusal && logger.isLevelEnabled('info')) {
+        logger.info({ requestId: nextRequestId(), outcome: refusal.code, status: refusal.status, reason });
+      }
+    },
+  });
+  const models = readServiceModels(entries);
   let services: readonly ServiceRuntime[] = [];
   let asmx: AsmxHandler | undefined;
   const compose = (handlerModules: Awaited<ReturnType<typeof loadHandlerModules>>) => {
-    services = buildServices(entries, handlerModules, context, warn);
+    services = buildServices(entries, models, handlerModules, context, warn);
     asmx = createAsmxHandler({
       signOut,
       services,
@@ -133,7 +164,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // library users can serve requests straight away; otherwise `ready` tells when.
   let ready: Promise<void>;
   if (entries.some((entry) => entry.handlers)) {
-    ready = loadHandlerModules(entries).then(compose);
+    ready = loadHandlerModules(entries, models).then(compose);
   } else {
     compose(new Map());
     ready = Promise.resolve();
@@ -163,12 +194,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
   );
   const parts: AppParts = { config, store, context, signOut, metrics, handleServiceRequest };
+  const listener = createRequestListener(parts);
   return {
     ...parts,
     logger,
     ready,
     services: () => services,
-    handler: createRequestListener(parts),
+    handler: hygiene.guard(listener),
+    serverListeners: { clientError: hygiene.clientError, checkContinue: hygiene.checkContinue(listener) },
     router: () => createRouter(parts),
     close: async () => {
       await signOut.webhooks.drain();

@@ -278,13 +278,8 @@ describe('GET/POST: the text a client sends for a value converts back to it', ()
               ? 'Infinity'
               : '-Infinity'
             : formatXsd(name, value);
-        const read = decodeFormArguments(operation, [['value', text]], 'QueryString');
-        if ('error' in read) {
-          // Request validation refuses markup in strings, as ASP.NET does; nothing else may fail.
-          expect(read.error.code).toBe('P_REQUEST_VALIDATION');
-          expect(name).toBe('string');
-          return;
-        }
+        const read = decodeFormArguments(operation, [['value', text]]);
+        if ('error' in read) throw new Error(`${text}: ${JSON.stringify(read.error)}`);
         // DateTime.Parse turns a zone (Z or an offset) into server-local time, kind Local (TZ=UTC here).
         const expected =
           value instanceof DotNetDateTime && value.kind === 'Utc'
@@ -353,7 +348,7 @@ describe('random inputs never make the decoders throw', () => {
     const name = (op: OperationModel) =>
       fc.oneof(fc.constantFrom(...op.params.map((p) => p.name), 'x'), fc.string({ maxLength: 8 }));
     fc.assert(
-      fc.property(operation, fc.string({ maxLength: 3 }), (op) =>
+      fc.property(operation, (op) =>
         fc.assert(
           fc.property(
             fc.array(
@@ -378,9 +373,8 @@ describe('random inputs never make the decoders throw', () => {
                 maxLength: 8,
               },
             ),
-            fc.constantFrom('QueryString' as const, 'Form' as const),
-            (pairs, source) => {
-              const read = decodeFormArguments(op, pairs, source);
+            (pairs) => {
+              const read = decodeFormArguments(op, pairs);
               expect('args' in read || 'error' in read).toBe(true);
             },
           ),

@@ -21,8 +21,12 @@ import {
 } from '../src/codec/dotnetParse';
 import { NUMBER_TO_DOUBLE_TABLES } from '../src/codec/dotnetNumber';
 import { ticksFromParts } from '../src/codec/dateTimeTicks';
-import { asmxErrorText, htmlEncodeMessage } from '../src/codec/htmlEncode';
-import { dangerousIndex, findDangerousValue, requestValidationMessage } from '../src/codec/requestValidation';
+import { asmxErrorText, htmlEncodeMessage } from '../src/transports/htmlEncode';
+import {
+  dangerousIndex,
+  findDangerousValue,
+  requestValidationMessage,
+} from '../src/transports/requestValidation';
 import {
   fixedTimeZone,
   processServerTime,
@@ -814,7 +818,7 @@ describe('htmlEncodeMessage: HttpUtility.HtmlEncode of exception texts', () => {
 
   test('asmxErrorText: each message encoded, the " ---> " between exceptions not (GenerateFaultString)', () => {
     const inner = new DotNetException('System.ArgumentException', "Requested value 'a<b' was not found.");
-    expect(httpConversionFailure(DocumentStatus, 'a<b', inner)).toBe(
+    expect(asmxErrorText(...httpConversionFailure(DocumentStatus, 'a<b', inner))).toBe(
       'System.ArgumentException: Cannot convert a&lt;b to DocumentStatus.\r\nParameter name: type ---> ' +
         'System.ArgumentException: Requested value &#39;a&lt;b&#39; was not found.',
     );
@@ -950,7 +954,7 @@ describe('golden answers: GET/POST conversion failures (text/plain, rule 3)', ()
       inner = error as DotNetException;
     }
     expect(inner).toBeInstanceOf(DotNetException);
-    expect(httpConversionFailure(type, raw, inner as DotNetException)).toBe(c.expected);
+    expect(asmxErrorText(...httpConversionFailure(type, raw, inner as DotNetException))).toBe(c.expected);
   });
 });
 

@@ -1,47 +1,29 @@
-import type { MemberModel, OperationModel, PrimitiveName, EnumType } from '../contract/model';
-import { DotNetException } from './dotnetException';
-import { convertHttpValue, dotnetTypeName } from './dotnetParse';
-import { htmlEncodeMessage } from './htmlEncode';
-import { findDangerousValue, requestValidationMessage } from './requestValidation';
+import type { EnumType, MemberModel, OperationModel, PrimitiveName } from '../contract/model';
+import { DotNetException, DotNetMessages, DotNetTypes } from './dotnetException';
+import { convertHttpValue, httpConversionFailure, type ExceptionChain } from './dotnetParse';
 import { DotNetDateTime, type Arguments } from './values';
 
-/** Where the name/value pairs came from, as ASP.NET names the collection in its messages. */
-export type FormSource = 'QueryString' | 'Form';
-
 /**
- * A failure of ASMX's HTTP GET/POST parameter reader, before the method runs: the text of the
- * .NET exception, already HTML-encoded as ASMX writes it into its text/plain answer.
+ * A failure of ASMX's HTTP GET/POST parameter reader, before the method runs: the .NET exception
+ * (with its inner exceptions) that the transport writes into its text/plain answer.
  */
 export interface FormArgumentError {
-  readonly code: 'P_REQUEST_VALIDATION' | 'P_MISSING_PARAMETER' | 'P_CONVERSION' | 'P_NULL_REFERENCE';
-  readonly message: string;
+  readonly code: 'P_MISSING_PARAMETER' | 'P_CONVERSION' | 'P_NULL_REFERENCE';
+  readonly exception: ExceptionChain;
 }
 
 /**
  * Reads an operation's arguments from query-string or form pairs as ASMX's
- * ValueCollectionParameterReader does, after ASP.NET's request validation of every value:
- * names match case-insensitively; a scalar sent twice is its values joined with `,`
- * (NameValueCollection's indexer); an array is every occurrence in order; parameters are read in
- * declaration order and the first one missing or not convertible fails the call. `optional` names
- * parameters the service lets clients leave out (they are null then).
+ * ValueCollectionParameterReader does: names match case-insensitively; a scalar sent twice is its
+ * values joined with `,` (NameValueCollection's indexer); an array is every occurrence in order;
+ * parameters are read in declaration order and the first one missing or not convertible fails
+ * the call. `optional` names parameters the service lets clients leave out (they are null then).
  */
 export function decodeFormArguments(
   operation: OperationModel,
   pairs: ReadonlyArray<readonly [name: string, value: string]>,
-  source: FormSource,
   optional: ReadonlySet<string> = NO_OPTIONAL,
 ): { readonly args: Arguments } | { readonly error: FormArgumentError } {
-  const dangerous = findDangerousValue(pairs as Array<[string, string]>);
-  if (dangerous) {
-    return {
-      error: {
-        code: 'P_REQUEST_VALIDATION',
-        message: htmlEncodeMessage(
-          `System.Web.HttpRequestValidationException: ${requestValidationMessage(source, dangerous.name, dangerous.value)}`,
-        ),
-      },
-    };
-  }
   const byName = new Map<string, string[]>();
   for (const [name, value] of pairs) {
     const key = name.toLowerCase();
@@ -77,7 +59,7 @@ function readParameter(
     return {
       error: {
         code: 'P_NULL_REFERENCE',
-        message: 'System.NullReferenceException: Object reference not set to an instance of an object.',
+        exception: [{ type: DotNetTypes.nullReference, message: DotNetMessages.nullReference }],
       },
     };
   }
@@ -100,7 +82,9 @@ function readParameter(
     return {
       error: {
         code: 'P_MISSING_PARAMETER',
-        message: htmlEncodeMessage(`System.InvalidOperationException: Missing parameter: ${param.name}.`),
+        exception: [
+          { type: DotNetTypes.invalidOperation, message: DotNetMessages.missingParameter(param.name) },
+        ],
       },
     };
   }
@@ -129,15 +113,7 @@ function convertOne(
   } catch (error) {
     if (!(error instanceof DotNetException)) throw error;
     // ScalarFormatter wraps the conversion failure in an ArgumentException for its `type` parameter.
-    return {
-      error: {
-        code: 'P_CONVERSION',
-        // Each exception's message is encoded, the " ---> " between them is not.
-        message: `${htmlEncodeMessage(
-          `System.ArgumentException: Cannot convert ${raw} to ${dotnetTypeName(type)}.\r\nParameter name: type`,
-        )} ---> ${htmlEncodeMessage(error.toString())}`,
-      },
-    };
+    return { error: { code: 'P_CONVERSION', exception: httpConversionFailure(type, raw, error) } };
   }
 }
 
@@ -147,7 +123,12 @@ function unsupported(param: MemberModel): { readonly error: FormArgumentError } 
   return {
     error: {
       code: 'P_CONVERSION',
-      message: `System.InvalidOperationException: Parameter ${param.name} cannot be read from a query string or form.`,
+      exception: [
+        {
+          type: DotNetTypes.invalidOperation,
+          message: `Parameter ${param.name} cannot be read from a query string or form.`,
+        },
+      ],
     },
   };
 }

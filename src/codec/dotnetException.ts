@@ -30,6 +30,7 @@ export const DotNetTypes = {
   invalidCast: 'System.InvalidCastException',
   xml: 'System.Xml.XmlException',
   requestValidation: 'System.Web.HttpRequestValidationException',
+  nullReference: 'System.NullReferenceException',
 } as const;
 
 /**
@@ -83,6 +84,7 @@ export const DotNetMessages = {
   cannotConvert: (value: string, typeName: string) =>
     `Cannot convert ${value} to ${typeName}.\r\nParameter name: type`,
   missingParameter: (name: string) => `Missing parameter: ${name}.`,
+  nullReference: 'Object reference not set to an instance of an object.',
 } as const;
 
 /** The article-and-name .NET's Overflow_* resources use for each integer type. */

@@ -21,7 +21,6 @@ import {
   parseDotNetSingle,
   type IntegerKind,
 } from './dotnetNumber';
-import { asmxErrorText } from './htmlEncode';
 import { processServerTime, type ServerTime } from './serverTimeZone';
 import type { XsdValues } from './xmlConvert';
 
@@ -154,12 +153,15 @@ export function httpConversionFailure(
   type: PrimitiveName | EnumType,
   raw: string,
   inner: DotNetException,
-): string {
-  return asmxErrorText(
+): ExceptionChain {
+  return [
     { type: DotNetTypes.argument, message: DotNetMessages.cannotConvert(raw, dotnetTypeName(type)) },
-    inner,
-  );
+    { type: inner.type, message: inner.message },
+  ];
 }
+
+/** A .NET exception and its inner exceptions, outermost first, as ASMX writes them joined by ` ---> `. */
+export type ExceptionChain = ReadonlyArray<{ readonly type: string; readonly message: string }>;
 
 /** Boolean.Parse: `true` / `false` in any case, after trimming whitespace and NUL characters. */
 export function parseDotNetBoolean(raw: string): boolean {

@@ -8,12 +8,14 @@
  * a call only walks the value.
  *
  * Rules (see `/work/shared/asmx-reference/typed/README.md`, "Wire facts"):
- * - members in schema order, whatever the order of the object's keys; a null/undefined member
- *   is left out, except `xsi:nil="true"` for a nillable member with minOccurs=1, and the .NET
- *   default (`0`, `false`, `0001-01-01T00:00:00`, the first enum member…) for a required
- *   value-type member (a .NET value type cannot be absent);
+ * - members in schema order, whatever the order of the object's keys; a member that is absent,
+ *   null or undefined is left out of the XML, whatever its type (nillable, or a required value
+ *   type: the value says what is written, and a member it does not give is not written);
  * - `""` and `[]` give an empty element `<X />`;
- * - a null array item is `<string xsi:nil="true" />` when the item element is nillable;
+ * - a null array item is `<string xsi:nil="true" />`, for every array;
+ * - a null result: left out of `<OpResponse>` (`xsi:nil="true"` when the result element is
+ *   nillable with minOccurs=1, as `int?` is), and over GET/POST the root `xsi:nil="true"` when the
+ *   root element is nillable; a value type that is not nillable cannot be null (an error);
  * - an element whose namespace differs from the default namespace in scope declares `xmlns="…"`
  *   (after its other attributes, as XmlTextWriter writes it);
  * - XmlNode results are written by `xmlNodeText.ts`.
@@ -44,7 +46,10 @@ type ContentWriter = (value: unknown, depth: number) => string;
 /** A whole element for a value of a member; undefined when the element is left out. */
 type ElementWriter = (value: unknown, depth: number) => string | undefined;
 
-/** How a null/undefined value of a member is written. */
+/**
+ * How a null/undefined value is written: a member of a complex value is left out, an array item is
+ * `xsi:nil`, the result depends on its element and type.
+ */
 type NullRule = 'member' | 'item' | 'result';
 
 /** What {@link compileEncoder} returns. */
@@ -204,12 +209,13 @@ function compileXmlNode(ns: string): ContentWriter {
   };
 }
 
-/** Whether a null value of the type is impossible in .NET (a value type), and the text of its default. */
-function valueTypeDefault(type: TypeModel): string | undefined {
-  if (type.kind === 'primitive') return defaultPrimitiveText(type.name);
-  if (type.kind === 'enum')
-    return type.members.length > 0 ? escapeText(type.members[0] as string) : undefined;
-  return undefined;
+/**
+ * Whether the type is a .NET value type, which has no null unless declared nullable (`int?`,
+ * nillable="true"): every primitive but string and base64Binary (byte[]), and enums.
+ */
+export function isValueType(type: TypeModel): boolean {
+  if (type.kind === 'enum') return true;
+  return type.kind === 'primitive' && defaultPrimitiveText(type.name) !== undefined;
 }
 
 const THROW = Symbol('throw');
@@ -231,14 +237,13 @@ function compileMember(
   const close = `</${member.name}>`;
   const empty = `${open} />`;
   const nil = `<${member.name} xsi:nil="true"${namespaceDeclaration} />`;
-  const defaultText = valueTypeDefault(member.type);
 
   let onNull: string | undefined | typeof THROW;
-  if (nullRule === 'item') onNull = member.nillable ? nil : undefined;
+  if (nullRule === 'item') onNull = nil;
+  else if (nullRule === 'member') onNull = undefined;
   else if (member.nillable && member.minOccurs >= 1) onNull = nil;
-  else if (member.minOccurs >= 1 && defaultText !== undefined) {
-    onNull = nullRule === 'result' ? THROW : `${open}>${defaultText}${close}`;
-  } else onNull = undefined;
+  else if (member.minOccurs >= 1 && isValueType(member.type)) onNull = THROW;
+  else onNull = undefined;
 
   const content = contentWriter(member.type, member.namespace);
   return (value, depth) => {
@@ -291,7 +296,7 @@ function fallbackHttpRoot(
       return {
         name: type.name,
         namespace: operation.responseElement.namespace,
-        nillable: defaultPrimitiveText(type.name) === undefined,
+        nillable: !isValueType(type),
       };
     case 'enum':
       return { name: type.name, namespace: type.namespace, nillable: false };

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import contentType from 'content-type';
 import type { OperationModel } from '../contract/model';
 import type { Arguments } from '../codec/values';
-import { PlainErrors, ProtocolErrors, type PlainError } from '../errors/catalogue';
+import { HttpLayerErrors, PlainErrors, ProtocolErrors, type PlainError } from '../errors/catalogue';
 import { operationHelp, requestedOperation, serviceHelp } from '../help/helpPages';
 import type { CallFacts } from '../services/answerer';
 import type { CallOutcome } from '../services/callOutcome';
@@ -28,7 +29,8 @@ import type { SoapVersion } from '../transports/soap/soapVersion';
 import { soap11 } from '../transports/soap11';
 import { soap12 } from '../transports/soap12';
 import { renderDisco } from '../wsdl/disco';
-import { readBody } from './readBody';
+import { markClosing } from './connectionHygiene';
+import { BodyError, readBody } from './readBody';
 import { serviceUrl } from './serviceUrl';
 
 export const SERVICE_PATH = '/srv.asmx';
@@ -128,7 +130,15 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     const guarded: CallFacts = { ...facts, cookieOnlyAllowed: (ticket) => signOut.csrf.allows(req, ticket) };
     const answerers = service.answerers(operation);
     const outcome = await invoke(service.path, operation, answerers, args, guarded, options.invoke);
-    return signOut.decorate(req, outcome, encode(outcome));
+    let answer: HttpAnswer;
+    try {
+      answer = encode(outcome);
+    } catch (error) {
+      // A result its WSDL type cannot carry (a handler's or a stub's mistake): logged, then internal.
+      options.invoke.onHandlerError(operation.name, error);
+      throw error;
+    }
+    return signOut.decorate(req, outcome, answer);
   }
 
   async function serveSoap(
@@ -202,13 +212,18 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
   ): Promise<HttpAnswer> {
     const name = rest.slice(1);
     const verb = req.method;
-    if (name === '' || name.includes('/') || (verb !== 'GET' && verb !== 'HEAD' && verb !== 'POST')) {
+    // ASMX's HTTP protocols are GET and POST; HEAD runs no operation (IIS hands it to no protocol).
+    if (name === '' || name.includes('/') || (verb !== 'GET' && verb !== 'POST')) {
       return plainError(PlainErrors.unrecognizedFormat(rest));
     }
     const isPost = verb === 'POST';
     const operation = service.model.byName.get(name);
     // An operation its WSDL leaves out of the HTTP binding is no method of that protocol for ASMX.
-    if (!operation || !operation.protocols.has(isPost ? 'httpPost' : 'httpGet')) {
+    if (
+      !operation ||
+      !operation.protocols.has(isPost ? 'httpPost' : 'httpGet') ||
+      !service.httpReadable(operation)
+    ) {
       const differentCase = operation ? undefined : service.model.byLowerCaseName.get(name.toLowerCase());
       return plainError(
         differentCase
@@ -259,7 +274,12 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     records.set(req, record);
     const answered = service ? answer(req, service) : Promise.resolve(plainError(PlainErrors.internal()));
     answered
-      .catch((): HttpAnswer => plainError(PlainErrors.internal()))
+      // A body that did not arrive whole is the client's doing, not an internal error.
+      .catch((error: unknown): HttpAnswer =>
+        plainError(
+          error instanceof BodyError ? HttpLayerErrors.bodyFailed(error.failure) : PlainErrors.internal(),
+        ),
+      )
       .then((result) => {
         send(req, res, result);
         options.observe?.({
@@ -289,8 +309,9 @@ function send(req: IncomingMessage, res: ServerResponse, answer: HttpAnswer): vo
   const body = Buffer.from(answer.body, 'utf8');
   res.writeHead(answer.status, { ...answer.headers, 'Content-Length': body.length });
   res.end(body);
-  // A refused upload is not read to its end: the connection closes once the answer is out.
-  if (answer.headers.Connection === 'close') res.once('finish', () => req.destroy());
+  // A refused upload is not read to its end: once the answer is out the connection half-closes,
+  // drains what the client still sends (bounded) and closes, so the client can read the answer.
+  if (answer.headers.Connection === 'close') markClosing(req.socket as Socket);
 }
 
 /** The service path, behind the prefix an express app mounted the emulator's router at. */

@@ -1,14 +1,35 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { BodyFailure } from '../errors/catalogue';
+import { markClosing, watchBody } from './connectionHygiene';
 
 export type BodyResult = { readonly body: Buffer } | { readonly tooLarge: true };
 
 /**
+ * The body did not arrive whole: the client went away or half-closed before its end (`aborted`),
+ * its chunked framing is broken (`malformed`), or it was not in within REQUEST_TIMEOUT_MS
+ * (`timeout`). The catalogue's `HttpLayerErrors.bodyFailed` is the answer.
+ */
+export class BodyError extends Error {
+  constructor(readonly failure: BodyFailure) {
+    super(`request body ${failure}`);
+    this.name = 'BodyError';
+  }
+}
+
+/**
  * Reads the request body up to `limit` bytes. A declared Content-Length over the limit is refused
- * before a byte is read; a body that grows past it stops being buffered at once.
+ * before a byte is read; a body that grows past it stops being buffered at once. Either way the
+ * connection is marked closing at once (nothing pipelined behind it runs): the caller answers with
+ * `Connection: close`. Rejects with a {@link BodyError} when the body does not arrive whole.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ tooLarge: true });
+  if (Number.isFinite(declared) && declared > limit) {
+    markClosing(req.socket as Socket);
+    return Promise.resolve({ tooLarge: true });
+  }
+  if (req.destroyed && !req.complete) return Promise.reject(new BodyError('aborted'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -16,6 +37,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       size += chunk.length;
       if (size > limit) {
         cleanup();
+        // Synchronously, while the parser may still be in the chunk that holds a next request.
+        markClosing(req.socket as Socket);
         resolve({ tooLarge: true });
         return;
       }
@@ -25,17 +48,24 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       cleanup();
       resolve({ body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
     };
-    const onError = (error: Error) => {
+    const fail = (failure: BodyFailure) => {
       cleanup();
-      reject(error);
+      reject(new BodyError(failure));
     };
+    // The connection closed under the body (IncomingMessage emits 'aborted', then an error).
+    const onAborted = () => fail('aborted');
+    // The parser found the body broken, or the client half-closed or stalled mid-body.
+    const unwatch = watchBody(req, fail);
     const cleanup = () => {
+      unwatch();
       req.off('data', onData);
       req.off('end', onEnd);
-      req.off('error', onError);
+      req.off('error', onAborted);
+      req.off('aborted', onAborted);
     };
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', onError);
+    req.on('error', onAborted);
+    req.on('aborted', onAborted);
   });
 }

@@ -31,6 +31,10 @@ export interface ValueAnswerer {
  */
 export interface BuiltInAnswerer {
   readonly source: 'built-in';
+  /** The parameter names, in order, of the operation it answers: it answers a WSDL operation only with exactly these and an XmlNode result. */
+  readonly parameters: readonly string[];
+  /** Parameters that may be left out over GET/POST (null then), as the product documents them. */
+  readonly optionalParameters: readonly string[];
   run(args: Arguments, facts: CallFacts): Promise<CallOutcome>;
 }
 

@@ -8,6 +8,7 @@ import type { Answerer, CallFacts } from './answerer';
 import { codeOfMessage, NOT_IMPLEMENTED, storeFailureOutcome, type CallOutcome } from './callOutcome';
 import { SoapFault, type HandlerContext, type TicketUser } from './handlerApi';
 import { UNHANDLED } from './unhandled';
+import { rootError } from '../xml/rootElement';
 
 /** Longer than any ticket ever issued (a GUID is 36 characters); such values never reach a store. */
 const MAX_TICKET_LENGTH = 64;
@@ -23,16 +24,6 @@ export interface InvokeDependencies {
 /** The parameter that makes an operation guarded by the ticket: named authenticationTicket, any case. */
 export function ticketParameter(operation: OperationModel): MemberModel | undefined {
   return operation.params.find((p) => p.name.toLowerCase() === 'authenticationticket');
-}
-
-export function rootError(message: string): XmlNodeValue {
-  return {
-    name: 'root',
-    attributes: [
-      ['success', 'false'],
-      ['error', message],
-    ],
-  };
 }
 
 /**

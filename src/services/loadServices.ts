@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Config, ServiceEntry } from '../config';
+import type { ServiceModel } from '../contract/model';
 import { loadWsdl } from '../contract/readWsdl';
 import type { OperationContext } from '../operations/types';
 import type { TicketStore } from '../tickets/TicketStore';
@@ -9,7 +10,7 @@ import { UserDirectory } from '../users/userDirectory';
 import type { HandlerModule } from './handlerApi';
 import { loadHandlerModule } from './handlerModule';
 import { buildServiceRuntime, type ServiceRuntime } from './serviceRuntime';
-import { SESSION_OPTIONAL_PARAMETERS, sessionAnswerers } from './sessionService';
+import { sessionAnswerers } from './sessionService';
 import { loadStubFolder } from './stubs/stubFile';
 
 export const DEFAULT_SERVICE_PATH = '/srv.asmx';
@@ -28,37 +29,44 @@ export function serviceEntries(config: Config): ServiceEntry[] {
   return entries.sort((a, b) => b.path.length - a.path.length);
 }
 
+/** Each service's model, read once from its WSDL (refused at start when it cannot be served). */
+export function readServiceModels(entries: readonly ServiceEntry[]): Map<string, ServiceModel> {
+  return new Map(entries.map((entry) => [entry.path, loadWsdl(entry.wsdl)]));
+}
+
 /** Loads the handler modules of the entries that name one (ES modules load asynchronously). */
 export async function loadHandlerModules(
   entries: readonly ServiceEntry[],
+  models: ReadonlyMap<string, ServiceModel>,
 ): Promise<Map<string, HandlerModule>> {
   const modules = new Map<string, HandlerModule>();
   for (const entry of entries) {
-    if (entry.handlers)
-      modules.set(entry.path, await loadHandlerModule(entry.handlers, loadWsdl(entry.wsdl)));
+    const model = models.get(entry.path);
+    if (entry.handlers && model) modules.set(entry.path, await loadHandlerModule(entry.handlers, model));
   }
   return modules;
 }
 
-/** Reads each service's WSDL and stubs and composes it; refuses at start what it cannot serve. */
+/** Composes each service from its model, built-ins, handler module and stubs; warns what it cannot answer. */
 export function buildServices(
   entries: readonly ServiceEntry[],
+  models: ReadonlyMap<string, ServiceModel>,
   handlerModules: ReadonlyMap<string, HandlerModule>,
   context: OperationContext,
   warn: (message: string) => void,
 ): ServiceRuntime[] {
   const builtIns = sessionAnswerers(context);
   return entries.map((entry) => {
-    const model = loadWsdl(entry.wsdl);
+    const model = models.get(entry.path) ?? loadWsdl(entry.wsdl);
     const handlers = handlerModules.get(entry.path);
     const runtime = buildServiceRuntime({
       path: entry.path,
       model,
       builtIns,
-      optionalParameters: SESSION_OPTIONAL_PARAMETERS,
       ...(handlers ? { handlers } : {}),
       ...(entry.stubs ? { stubs: loadStubFolder(entry.stubs, model) } : {}),
     });
+    for (const note of runtime.notes) warn(`${entry.path}: ${note}`);
     if (runtime.notImplemented.length > 0) {
       warn(
         `${entry.path}: ${runtime.notImplemented.length} operation(s) have no built-in handler, handler module ` +
@@ -69,8 +77,18 @@ export function buildServices(
   });
 }
 
+/** A ticket as ASMX issues them: a GUID (any case here; tickets are compared as given). */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const SeedFileSchema = z.array(
-  z.object({ ticket: z.string().min(1).max(64), user: z.string().min(1) }).strict(),
+  z
+    .object({
+      ticket: z
+        .string()
+        .regex(GUID, { message: 'must be a GUID, e.g. "3f2504e0-4f89-41d3-9a0c-0305e82c3301"' }),
+      user: z.string().min(1),
+    })
+    .strict(),
 );
 
 /** SEED_TICKETS: known live tickets for test suites, `[{"ticket": "<guid>", "user": "<user name>"}]`. */

@@ -24,11 +24,24 @@ export const SESSION_OPTIONAL_PARAMETERS: Readonly<Record<string, readonly strin
  */
 const CSRF_GUARDED: Readonly<Record<string, string>> = { LogOut: 'AuthenticationTicket' };
 
+/** The parameters of each session operation, in order: a WSDL operation of that name answers only with these. */
+const SESSION_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  LogOut: ['AuthenticationTicket'],
+  AuthenticateUser: ['UID', 'PWD'],
+  CreateTicketforUser: ['TrustedUserPwd', 'UserName'],
+  isValidTicket: ['AuthenticationTicket'],
+  RenewTicket: ['UID', 'PWD', 'Lang', 'OldTicket'],
+};
+
 /** The session operations, by name, answering over the given store and users. */
 export function sessionAnswerers(context: OperationContext): ReadonlyMap<string, BuiltInAnswerer> {
   const answerers = new Map<string, BuiltInAnswerer>();
   for (const [name, handler] of Object.entries(operationHandlers)) {
-    answerers.set(name, builtIn(handler, context, CSRF_GUARDED[name]));
+    answerers.set(name, {
+      ...builtIn(handler, context, CSRF_GUARDED[name]),
+      parameters: SESSION_PARAMETERS[name] ?? [],
+      optionalParameters: SESSION_OPTIONAL_PARAMETERS[name] ?? [],
+    });
   }
   return answerers;
 }
@@ -37,7 +50,7 @@ function builtIn(
   handler: OperationHandler,
   context: OperationContext,
   csrfTicketParameter: string | undefined,
-): BuiltInAnswerer {
+): Pick<BuiltInAnswerer, 'source' | 'run'> {
   return {
     source: 'built-in',
     async run(args: Arguments, facts): Promise<CallOutcome> {

@@ -31,6 +31,15 @@ export function asmxAnswer(status: number, contentType: string, body: string): H
 
 /** A refusal outside SOAP: a bare text/plain message (or, where ASMX sends none, no body at all). */
 export function plainError(error: PlainError): HttpAnswer {
+  if (error.httpLayer) {
+    // http.sys and IIS answer these before ASP.NET runs: none of its headers.
+    return {
+      status: error.status,
+      headers: { 'Content-Type': CONTENT_TYPES.text, ...error.headers },
+      body: error.message,
+      outcome: error.code,
+    };
+  }
   const answer = asmxAnswer(
     error.status,
     error.emptyBody ? CONTENT_TYPES.xml : CONTENT_TYPES.text,

@@ -1,11 +1,13 @@
 import { TextDecoder } from 'node:util';
 import type { OperationModel } from '../contract/model';
-import { decodeFormArguments, type FormArgumentError, type FormSource } from '../codec/decodeFormArguments';
+import { decodeFormArguments, type FormArgumentError } from '../codec/decodeFormArguments';
 import { encodePlainBody } from '../codec/encodeResult';
-import { htmlEncodeMessage } from '../codec/htmlEncode';
+import { asmxErrorText, htmlEncodeMessage } from './htmlEncode';
+import { findDangerousValue, requestValidationMessage, type RequestCollection } from './requestValidation';
 import type { Arguments } from '../codec/values';
 import type { CallOutcome } from '../services/callOutcome';
-import { rootError } from '../services/invoke';
+import { rootError } from '../xml/rootElement';
+import { DotNetTypes } from '../codec/dotnetException';
 import { XML_DECLARATION, renderRoot } from '../xml/rootElement';
 import { CONTENT_TYPES, PRE_INVOKE_CACHE_CONTROL, asmxAnswer, plainError, type HttpAnswer } from './answer';
 import { textDecoderFor } from './charset';
@@ -15,7 +17,14 @@ export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 const UTF8 = new TextDecoder('utf-8');
 
-export type DecodedForm = { readonly args: Arguments } | { readonly error: FormArgumentError };
+/** A parameter-reading failure, or ASP.NET's request validation refusing a value. */
+export interface FormRefusal {
+  readonly code: string;
+  /** The text/plain body: the .NET exception, its messages HTML-encoded as ASMX writes them. */
+  readonly body: string;
+}
+
+export type DecodedForm = { readonly args: Arguments } | { readonly error: FormRefusal };
 
 /** HTTP GET: `GET /srv.asmx/<Operation>?Param=value`; query strings are UTF-8, as ASP.NET reads them. */
 export function decodeHttpGet(
@@ -41,18 +50,36 @@ export function decodeHttpPost(
   return decode(operation, parseUrlEncoded(body.toString('latin1'), decoder), 'Form', optional);
 }
 
+/** ASP.NET validates every value of the collection when ASMX first reads it, before any parameter. */
 function decode(
   operation: OperationModel,
   pairs: Array<[string, string]>,
-  source: FormSource,
+  collection: RequestCollection,
   optional: ReadonlySet<string>,
 ): DecodedForm {
-  return decodeFormArguments(operation, pairs, source, optional);
+  const dangerous = findDangerousValue(pairs);
+  if (dangerous) {
+    return {
+      error: {
+        code: 'P_REQUEST_VALIDATION',
+        body: asmxErrorText({
+          type: DotNetTypes.requestValidation,
+          message: requestValidationMessage(collection, dangerous.name, dangerous.value),
+        }),
+      },
+    };
+  }
+  const read = decodeFormArguments(operation, pairs, optional);
+  return 'args' in read ? read : { error: refusalOf(read.error) };
+}
+
+function refusalOf(error: FormArgumentError): FormRefusal {
+  return { code: error.code, body: asmxErrorText(...error.exception) };
 }
 
 /** A parameter-reading failure: 500 text/plain with the .NET text, made before the method ran. */
-export function formArgumentErrorAnswer(error: FormArgumentError): HttpAnswer {
-  const answer = asmxAnswer(500, CONTENT_TYPES.text, error.message);
+export function formArgumentErrorAnswer(error: FormRefusal): HttpAnswer {
+  const answer = asmxAnswer(500, CONTENT_TYPES.text, error.body);
   return {
     ...answer,
     outcome: error.code,

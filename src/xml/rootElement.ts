@@ -1,3 +1,4 @@
+import type { XmlNodeValue } from '../codec/values';
 import { escapeAttribute } from './escape';
 
 /** The attributes of a `<root .../>` result, in the order ASMX writes them. */
@@ -17,3 +18,14 @@ export function renderRoot(attributes: RootAttributes, inSoapBody: boolean): str
 }
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
+
+/** `<root success="false" error="message" />`: how an XmlNode operation reports a failure (status 200). */
+export function rootError(message: string): XmlNodeValue {
+  return {
+    name: 'root',
+    attributes: [
+      ['success', 'false'],
+      ['error', message],
+    ],
+  };
+}

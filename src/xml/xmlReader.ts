@@ -448,7 +448,7 @@ export function readXmlTree(s: string): { root: XmlElement } | { error: Protocol
       if (d === SPACE || d === GT || d === SLASH || d === LF || d === TAB || d === CR) break;
       if (d === COLON && colon < 0) colon = j;
     }
-    if (j === nameAt) return unexpectedToken(s, j, line, lineStart, 'a name');
+    if (j === nameAt) return badNameStart(s, j, line, lineStart);
     const qname = s.slice(nameAt, j);
     const nsBefore = nsCount;
     let attributes: Record<string, string> | undefined;
@@ -479,9 +479,14 @@ export function readXmlTree(s: string): { root: XmlElement } | { error: Protocol
         empty = true;
         break;
       }
-      if (j >= n) return unexpectedEnd('StartTag', line, n - lineStart + 1);
-      if (j > nameAt && !isWhitespace(s.charCodeAt(j - 1)))
-        return unexpectedToken(s, j, line, lineStart, "'>'");
+      if (j >= n) return failAt(line, n - lineStart + 1, 'Unexpected end of file has occurred.');
+      if (!isWhitespace(s.charCodeAt(j - 1))) {
+        return failAt(
+          line,
+          j - lineStart + 1,
+          `'${tokenAt(s, j, false)}' is an unexpected token. Expecting white space.`,
+        );
+      }
 
       // Attribute name.
       const attrAt = j;
@@ -492,7 +497,8 @@ export function readXmlTree(s: string): { root: XmlElement } | { error: Protocol
           break;
         if (e === COLON && attrColon < 0) attrColon = j;
       }
-      if (j === attrAt) return unexpectedToken(s, j, line, lineStart, 'a name');
+      // The validator skips a `=` where a name should start.
+      if (j === attrAt) return badNameStart(s, j, line, lineStart);
       const name = s.slice(attrAt, j);
       for (; j < n; j++) {
         const e = s.charCodeAt(j);
@@ -648,12 +654,20 @@ function unexpectedToken(
   expected: string,
 ): { error: ProtocolError } {
   const column = at - lineStart + 1;
-  if (at >= s.length) return unexpectedEnd('StartTag', line, column);
+  if (at >= s.length) return failAt(line, column, 'Unexpected end of file has occurred.');
   return failAt(
     line,
     column,
     `'${tokenAt(s, at, false)}' is an unexpected token. The expected token is ${expected}.`,
   );
+}
+
+function badNameStart(s: string, at: number, line: number, lineStart: number): { error: ProtocolError } {
+  const column = at - lineStart + 1;
+  if (at >= s.length) return failAt(line, column, 'Unexpected end of file has occurred.');
+  const c = s.charCodeAt(at);
+  const hex = c.toString(16).toUpperCase().padStart(2, '0');
+  return failAt(line, column, `Name cannot begin with the '${s[at]}' character, hexadecimal value 0x${hex}.`);
 }
 
 function unexpectedEnd(what: string, line: number, column: number): { error: ProtocolError } {

@@ -7,7 +7,8 @@
 import type { Arguments } from '../../codec/values';
 import type { MemberModel, OperationModel, TypeModel } from '../../contract/model';
 import type { HandlerContext } from '../handlerApi';
-import { caseHint, describeType, isGuarded, quotedList } from './describe';
+import { ticketParameter } from '../invoke';
+import { caseHint, describeType, quotedList } from './describe';
 
 export const USER_NAME = '$user';
 
@@ -30,8 +31,10 @@ export function resolveName(
   name: string,
   operation: OperationModel,
 ): ResolvedName | { readonly error: string } {
+  // The ticket guard runs, and a request has a user, when the operation has a ticket parameter.
+  const guarded = ticketParameter(operation) !== undefined;
   if (name === USER_NAME) {
-    if (!isGuarded(operation)) {
+    if (!guarded) {
       return {
         error:
           `"${USER_NAME}" is the user of the request's ticket, but ${operation.name} has no authenticationTicket ` +
@@ -71,9 +74,9 @@ export function resolveName(
       const what =
         segments.length === 0
           ? `is not a parameter of ${owner}; its parameters are ${quotedList(names)}` +
-            (isGuarded(operation) ? ` (and "${USER_NAME}", the user of the ticket)` : '')
+            (guarded ? ` (and "${USER_NAME}", the user of the ticket)` : '')
           : `${owner} has no member "${wanted}"; its members are ${quotedList(names)}`;
-      const candidates = segments.length === 0 && isGuarded(operation) ? [...names, USER_NAME] : names;
+      const candidates = segments.length === 0 && guarded ? [...names, USER_NAME] : names;
       return {
         error: `"${name}" ${segments.length === 0 ? '' : `(at "${wanted}"): `}${what}${caseHint(wanted, candidates)}`,
       };

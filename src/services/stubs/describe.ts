@@ -3,7 +3,7 @@
  * hints. Messages say what is wrong and what is allowed, so an author can fix a stub file from the
  * message alone.
  */
-import type { MemberModel, OperationModel, TypeModel } from '../../contract/model';
+import type { MemberModel, TypeModel } from '../../contract/model';
 
 /** `int`, `DocumentStatus (an enum: Draft, Published, Archived)`, `ArrayOfString (an array of string)`… */
 export function describeType(type: TypeModel): string {
@@ -59,11 +59,6 @@ export function caseHint(name: string, candidates: Iterable<string>): string {
 export function quotedList(names: Iterable<string>): string {
   const list = [...names].map((n) => `"${n}"`);
   return list.length === 0 ? '(none)' : list.join(', ');
-}
-
-/** The ticket guard runs for an operation with a parameter named authenticationTicket (any case). */
-export function isGuarded(operation: OperationModel): boolean {
-  return operation.params.some((p) => p.name.toLowerCase() === 'authenticationticket');
 }
 
 export function findMember(members: readonly MemberModel[], name: string): MemberModel | undefined {

@@ -3,19 +3,20 @@
  * strings verbatim, so they must already be what .NET would write) or as a `when` value.
  * Each check returns undefined when the value fits, else what is allowed.
  */
+import { INTEGER_RANGES, type IntegerKind } from '../../codec/dotnetNumber';
 import type { PrimitiveName } from '../../contract/model';
 
-/** Inclusive ranges of the .NET integer types behind the XSD integer primitives. */
-export const INTEGER_RANGES: Readonly<Partial<Record<PrimitiveName, readonly [bigint, bigint]>>> = {
-  byte: [-128n, 127n],
-  unsignedByte: [0n, 255n],
-  short: [-32768n, 32767n],
-  unsignedShort: [0n, 65535n],
-  int: [-2147483648n, 2147483647n],
-  unsignedInt: [0n, 4294967295n],
-  long: [-9223372036854775808n, 9223372036854775807n],
-  unsignedLong: [0n, 18446744073709551615n],
-  char: [0n, 65535n],
+/** The .NET integer type behind each XSD integer primitive (`char`, a UTF-16 code unit, as UInt16). */
+const INTEGER_KINDS: Readonly<Partial<Record<PrimitiveName, IntegerKind>>> = {
+  byte: 'SByte',
+  unsignedByte: 'Byte',
+  short: 'Int16',
+  unsignedShort: 'UInt16',
+  int: 'Int32',
+  unsignedInt: 'UInt32',
+  long: 'Int64',
+  unsignedLong: 'UInt64',
+  char: 'UInt16',
 };
 
 const INTEGER_TEXT = /^[+-]?[0-9]+$/;
@@ -32,8 +33,9 @@ function rangeText(range: readonly [bigint, bigint]): string {
 
 /** An integer as a JSON number or as integer text, within the type's range. */
 export function checkInteger(name: PrimitiveName, value: unknown, allowString: boolean): string | undefined {
-  const range = INTEGER_RANGES[name];
-  if (range === undefined) return `${name} is not an integer type`;
+  const kind = INTEGER_KINDS[name];
+  if (kind === undefined) return `${name} is not an integer type`;
+  const range = INTEGER_RANGES[kind];
   const wanted = allowString
     ? `an integer from ${rangeText(range)}, as a number or as a string of digits`
     : `an integer from ${rangeText(range)}, as a number`;
@@ -84,9 +86,22 @@ export function checkBoolean(value: unknown, allowString: boolean): string | und
   return allowString ? 'expected true or false' : 'expected true or false (a JSON boolean, not a string)';
 }
 
+/** A dateTime result: text .NET could have written (it is sent verbatim). */
 export function checkDateTime(value: unknown): string | undefined {
   if (typeof value === 'string' && DATETIME_TEXT.test(value)) return undefined;
   return 'expected a dateTime as a string, e.g. "2026-01-15T09:30:00Z", "2026-04-15T17:05:30.25" or "2025-12-31T23:59:59+01:00"';
+}
+
+/**
+ * A dateTime `when` value: any string, since it is compared with the text the client sent, and
+ * clients send many forms (`2026-12-31`, `12/31/2026 10:00` over GET/POST, which DateTime.Parse reads).
+ */
+export function checkSentDateTime(value: unknown): string | undefined {
+  if (typeof value === 'string') return undefined;
+  return (
+    'expected a dateTime as a string, compared with the text the client sent ' +
+    '(e.g. "2026-12-31T10:00:00Z", "2026-12-31" or "12/31/2026 10:00")'
+  );
 }
 
 export function checkGuid(value: unknown): string | undefined {
@@ -99,9 +114,48 @@ export function checkBase64(value: unknown): string | undefined {
   return 'expected base64 text (A-Z a-z 0-9 + /, padded with = to a multiple of 4 characters, no whitespace)';
 }
 
-/** The text JavaScript gives a float/double value, from its stub text: `INF` → `Infinity`. */
-export function floatCanonical(value: number | string): string {
-  if (value === 'INF') return 'Infinity';
-  if (value === '-INF') return '-Infinity';
-  return String(Number(value));
+/** The number a float/double stub text stands for: `INF` → Infinity, `-INF` → -Infinity. */
+export function floatValue(value: number | string): number {
+  if (value === 'INF') return Infinity;
+  if (value === '-INF') return -Infinity;
+  return Number(value);
+}
+
+/**
+ * Where a JSON value stands for a primitive: a rule's `result` (written verbatim, so text must be
+ * what .NET writes) or a `when` value (compared with the decoded argument, so the text forms of
+ * booleans and chars are accepted too, and any text for a dateTime).
+ */
+export type ValueUse = 'result' | 'when';
+
+/** Whether a JSON value can stand for a value of the primitive: undefined when it can, else what is allowed. */
+export function checkPrimitive(name: PrimitiveName, value: unknown, use: ValueUse): string | undefined {
+  switch (name) {
+    case 'string':
+      return typeof value === 'string' ? undefined : 'expected a string';
+    case 'boolean':
+      return checkBoolean(value, use === 'when');
+    case 'byte':
+    case 'unsignedByte':
+    case 'short':
+    case 'unsignedShort':
+    case 'int':
+    case 'unsignedInt':
+    case 'long':
+    case 'unsignedLong':
+      return checkInteger(name, value, true);
+    case 'char':
+      return checkInteger(name, value, use === 'when');
+    case 'float':
+    case 'double':
+      return checkFloat(name, value);
+    case 'decimal':
+      return checkDecimal(value);
+    case 'dateTime':
+      return use === 'when' ? checkSentDateTime(value) : checkDateTime(value);
+    case 'guid':
+      return checkGuid(value);
+    case 'base64Binary':
+      return checkBase64(value);
+  }
 }

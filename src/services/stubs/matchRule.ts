@@ -3,27 +3,19 @@
  * expected value. Compiled when the file is loaded into one test per entry; a rule matches when
  * every test passes.
  *
- * Comparison, by the WSDL type at the name: strings exactly; numbers, booleans and enums as their
- * canonical text (`10`, `true`, `Published`; `"10"` and `10` are the same expectation); decimals as
- * the text .NET prints (scale kept: `"1234.50"`); DateTime as the text the client sent; guids
- * without regard to case; base64Binary as canonical base64; arrays element by element. `null`
- * matches an absent or nil argument.
+ * Comparison, by the WSDL type at the name: strings exactly; integers, booleans and enums as their
+ * canonical text (`10`, `true`, `Published`; `"10"` and `10` are the same expectation); floats as
+ * singles (`0.1` matches the float argument 0.1, which is `Math.fround(0.1)`), doubles as doubles;
+ * decimals as the text .NET prints (scale kept: `"1234.50"`); DateTime as the text the client sent
+ * (any string: `"2026-12-31"`, `"12/31/2026 10:00"`…); guids without regard to case; base64Binary as
+ * canonical base64; arrays element by element. `null` matches an absent or nil argument.
  */
 import type { Arguments } from '../../codec/values';
 import type { OperationModel, PrimitiveName, TypeModel } from '../../contract/model';
 import type { HandlerContext } from '../handlerApi';
 import { readName, resolveName } from './argumentPath';
 import { caseHint, describeJson, describeType, quotedList } from './describe';
-import {
-  checkBase64,
-  checkBoolean,
-  checkDateTime,
-  checkDecimal,
-  checkFloat,
-  checkGuid,
-  checkInteger,
-  floatCanonical,
-} from './lexical';
+import { checkPrimitive, floatValue } from './lexical';
 import { argumentText } from './template';
 
 export type Matcher = (args: Arguments, context: HandlerContext) => boolean;
@@ -37,14 +29,20 @@ function textTest(canonical: string, text: (actual: unknown) => string = argumen
   return (actual) => !isAbsent(actual) && text(actual) === canonical;
 }
 
+/** A test of a present number against a float or double, NaN matching NaN. */
+function numberTest(wanted: number): Test {
+  if (Number.isNaN(wanted)) return (actual) => typeof actual === 'number' && Number.isNaN(actual);
+  return (actual) => actual === wanted;
+}
+
 function primitiveTest(name: PrimitiveName, expected: unknown): Test | string {
+  const problem = checkPrimitive(name, expected, 'when');
+  if (problem !== undefined) return problem;
   switch (name) {
     case 'string':
-      return typeof expected === 'string' ? (actual) => actual === expected : 'expected a string';
-    case 'boolean': {
-      const problem = checkBoolean(expected, true);
-      return problem ?? textTest(String(expected));
-    }
+      return (actual) => actual === expected;
+    case 'boolean':
+      return textTest(String(expected));
     case 'byte':
     case 'unsignedByte':
     case 'short':
@@ -53,36 +51,21 @@ function primitiveTest(name: PrimitiveName, expected: unknown): Test | string {
     case 'unsignedInt':
     case 'long':
     case 'unsignedLong':
-    case 'char': {
-      const problem = checkInteger(name, expected, true);
-      return problem ?? textTest(BigInt(expected as number | string).toString());
-    }
+    case 'char':
+      return textTest(BigInt(expected as number | string).toString());
     case 'float':
-    case 'double': {
-      const problem = checkFloat(name, expected);
-      return problem ?? textTest(floatCanonical(expected as number | string));
-    }
-    case 'decimal': {
-      const problem = checkDecimal(expected);
-      return problem ?? textTest(String(expected));
-    }
-    case 'dateTime': {
-      const problem = checkDateTime(expected);
-      return problem === undefined
-        ? textTest(expected as string)
-        : `${problem}, compared with the text the client sent`;
-    }
-    case 'guid': {
-      const problem = checkGuid(expected);
-      return (
-        problem ??
-        textTest((expected as string).toLowerCase(), (actual) => argumentText(actual).toLowerCase())
-      );
-    }
-    case 'base64Binary': {
-      const problem = checkBase64(expected);
-      return problem ?? textTest(Buffer.from(expected as string, 'base64').toString('base64'));
-    }
+      // A float argument is decoded as a single (Math.fround of the text): 0.1 matches it as one.
+      return numberTest(Math.fround(floatValue(expected as number | string)));
+    case 'double':
+      return numberTest(floatValue(expected as number | string));
+    case 'decimal':
+      return textTest(String(expected));
+    case 'dateTime':
+      return textTest(expected as string);
+    case 'guid':
+      return textTest((expected as string).toLowerCase(), (actual) => argumentText(actual).toLowerCase());
+    case 'base64Binary':
+      return textTest(Buffer.from(expected as string, 'base64').toString('base64'));
   }
 }
 

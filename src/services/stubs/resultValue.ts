@@ -5,19 +5,13 @@
  * XmlNode values filled in. The JSON forms are those the encoder accepts (see codec/values.ts):
  * they are passed through as they are, only templated.
  */
+import { isValueType } from '../../codec/encodeResult';
+import { defaultPrimitiveText } from '../../codec/primitiveText';
 import type { Arguments } from '../../codec/values';
 import type { OperationModel, TypeModel } from '../../contract/model';
 import type { HandlerContext } from '../handlerApi';
 import { caseHint, describeJson, describeType, quotedList } from './describe';
-import {
-  checkBase64,
-  checkBoolean,
-  checkDateTime,
-  checkDecimal,
-  checkFloat,
-  checkGuid,
-  checkInteger,
-} from './lexical';
+import { checkPrimitive } from './lexical';
 import { compileTemplate, findPlaceholders } from './template';
 import { xmlNodeProblem } from './xmlNodeText';
 
@@ -38,37 +32,6 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function primitiveProblem(type: TypeModel & { kind: 'primitive' }, value: unknown): string | undefined {
-  switch (type.name) {
-    case 'string':
-      return typeof value === 'string' ? undefined : 'expected a string';
-    case 'boolean':
-      return checkBoolean(value, false);
-    case 'byte':
-    case 'unsignedByte':
-    case 'short':
-    case 'unsignedShort':
-    case 'int':
-    case 'unsignedInt':
-    case 'long':
-    case 'unsignedLong':
-      return checkInteger(type.name, value, true);
-    case 'char':
-      return checkInteger(type.name, value, false);
-    case 'float':
-    case 'double':
-      return checkFloat(type.name, value);
-    case 'decimal':
-      return checkDecimal(value);
-    case 'dateTime':
-      return checkDateTime(value);
-    case 'guid':
-      return checkGuid(value);
-    case 'base64Binary':
-      return checkBase64(value);
-  }
-}
-
 class ResultCompiler {
   constructor(
     private readonly operation: OperationModel,
@@ -83,22 +46,18 @@ class ResultCompiler {
     return { constant: true, value };
   }
 
-  compile(value: unknown, type: TypeModel, where: string, nullable: boolean): Compiled {
-    if (value === null) {
-      if (nullable) return { constant: true, value: null };
-      return this.problem(
-        where,
-        value,
-        type,
-        'null is not allowed here (the items are not nillable): expected a value',
-      );
-    }
+  /**
+   * A value below the top: a member of an object (null is left out of the XML, whatever its type)
+   * or an item of an array (null is written `xsi:nil="true"`, for every array).
+   */
+  compile(value: unknown, type: TypeModel, where: string): Compiled {
+    if (value === null) return { constant: true, value: null };
     switch (type.kind) {
       case 'xmlNode':
         return this.xmlNode(value, type, where);
       case 'primitive': {
         if (type.name === 'string' && typeof value === 'string') return this.text(value, where, false);
-        const problem = primitiveProblem(type, value);
+        const problem = checkPrimitive(type.name, value, 'result');
         return problem === undefined ? { constant: true, value } : this.problem(where, value, type, problem);
       }
       case 'enum':
@@ -112,9 +71,7 @@ class ResultCompiler {
         );
       case 'array': {
         if (!Array.isArray(value)) return this.problem(where, value, type, 'expected a JSON array');
-        const items = value.map((item: unknown, i) =>
-          this.compile(item, type.item.type, `${where}[${i}]`, type.item.nillable),
-        );
+        const items = value.map((item: unknown, i) => this.compile(item, type.item.type, `${where}[${i}]`));
         return this.combine(items, (parts) => parts);
       }
       case 'complex': {
@@ -132,7 +89,7 @@ class ResultCompiler {
             continue;
           }
           // A member that is null is left out of the XML, whatever its type.
-          entries.push([key, this.compile(member, model.type, `${where}.${key}`, true)]);
+          entries.push([key, this.compile(member, model.type, `${where}.${key}`)]);
         }
         return this.combine(
           entries.map(([, c]) => c),
@@ -171,10 +128,36 @@ class ResultCompiler {
   }
 }
 
+/** A JSON value of a value type, for messages: `0`, `false`, `"0001-01-01T00:00:00"`, `"Draft"`. */
+function jsonDefault(type: TypeModel): string {
+  if (type.kind === 'enum') return JSON.stringify(type.members[0] ?? 'a member name');
+  if (type.kind !== 'primitive') return 'a value';
+  const text = defaultPrimitiveText(type.name) ?? '';
+  return type.name === 'dateTime' || type.name === 'guid' ? JSON.stringify(text) : text;
+}
+
+/**
+ * Why `"result": null` cannot be the operation's result, or undefined when it can. Null is
+ * serialized as XmlSerializer serializes a null of the result type: for a reference type (string,
+ * byte[], an array, a complex type, XmlNode) and a nillable value type (`int?`) that is the
+ * encoder's business; a value type that is not nillable (int, long, bool, double, decimal, DateTime,
+ * Guid, an enum…) has no null in .NET, so no .NET method can return one.
+ */
+export function nullResultProblem(operation: OperationModel): string | undefined {
+  const result = operation.result;
+  if (result === undefined || result.nillable || !isValueType(result.type)) return undefined;
+  return (
+    `null is not possible: ${operation.name} returns ${describeType(result.type)}, a .NET value type, which has ` +
+    `no null (only a result the WSDL declares nillable="true", such as an int?, can be null); write a value ` +
+    `instead, e.g. "result": ${jsonDefault(result.type)} (the .NET default), or a "fault"`
+  );
+}
+
 /**
  * Checks a rule's `result` against the operation's result type, pushing a problem (prefixed by
  * `where`, e.g. `GetDocumentInfo.json: rule [2]: result`) for each mismatch, and compiles it.
- * `null` is allowed at the top ("result": null returns null).
+ * `null` at the top ("result": null returns null) is allowed unless the result is a value type
+ * that is not nillable (see {@link nullResultProblem}); below the top it always is.
  */
 export function compileResult(
   value: unknown,
@@ -183,8 +166,13 @@ export function compileResult(
   problems: string[],
 ): ValueProducer {
   const result = operation.result;
-  if (result === undefined || value === null) return () => null;
-  const compiled = new ResultCompiler(operation, problems).compile(value, result.type, where, true);
+  if (result === undefined) return () => null;
+  if (value === null) {
+    const problem = nullResultProblem(operation);
+    if (problem !== undefined) problems.push(`${where}: ${problem}`);
+    return () => null;
+  }
+  const compiled = new ResultCompiler(operation, problems).compile(value, result.type, where);
   if (compiled.constant) {
     const frozen = deepFreeze(compiled.value);
     return () => frozen;

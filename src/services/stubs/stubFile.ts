@@ -21,7 +21,7 @@ import type { OperationModel, ServiceModel } from '../../contract/model';
 import type { OperationHandlerFunction } from '../handlerApi';
 import { caseHint, describeJson, describeType } from './describe';
 import { compileWhen } from './matchRule';
-import { compileResult } from './resultValue';
+import { compileResult, nullResultProblem } from './resultValue';
 import { faultAnswer, stubAnswerer, type CompiledRule } from './stubAnswerer';
 import { compileTemplate } from './template';
 
@@ -131,7 +131,7 @@ export function compileStubRules(
     } else if (operation.result !== undefined && !hasResult && !hasFault) {
       problems.push(
         `${where}: has neither "result" nor "fault"; ${operation.name} returns ${returns(operation)}, ` +
-          `so a rule gives a "result" ("result": null returns null) or a "fault"`,
+          `so a rule gives a "result"${nullResultProblem(operation) === undefined ? ' ("result": null returns null)' : ''} or a "fault"`,
       );
     }
     const matches = compileWhen(parsed.data.when ?? {}, operation, where, problems);

@@ -4,7 +4,7 @@
  * ASMX reads its parameters). Ported from System.Web's CrossSiteScriptingValidation and
  * HttpRequest.ValidateString.
  */
-import { DotNetMessages } from './dotnetException';
+import { DotNetMessages } from '../codec/dotnetException';
 
 /** The collection ASP.NET names in its message: `Request.QueryString`, `Request.Form`, `Request.Cookies`. */
 export type RequestCollection = 'QueryString' | 'Form' | 'Cookies';
