@@ -6,7 +6,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { httpGet, login, rootAttribute } from './support/http';
+import { StoreUnavailableError, type TicketStore } from '../src/tickets/TicketStore';
+import { httpGet, httpRequest, login, rootAttribute } from './support/http';
 import { rawExchange } from './support/rawSocket';
 import { startTestServer, type TestServer } from './support/testServer';
 
@@ -523,5 +524,47 @@ describe('no hostile request reaches the 500 handler', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('/logout during a ticket store outage never looks like a sign-out', () => {
+  const outage: TicketStore = {
+    issue: () => Promise.reject(new StoreUnavailableError('down')),
+    adopt: () => Promise.reject(new StoreUnavailableError('down')),
+    touch: () => Promise.reject(new StoreUnavailableError('down')),
+    peek: () => Promise.reject(new StoreUnavailableError('down')),
+    revoke: () => Promise.reject(new StoreUnavailableError('down')),
+    size: () => Promise.resolve(0),
+    ping: () => Promise.reject(new StoreUnavailableError('down')),
+    close: () => Promise.resolve(),
+  };
+  let down: TestServer;
+  beforeAll(async () => {
+    down = await startTestServer({}, outage);
+  });
+  afterAll(() => down.close());
+
+  test('a browser gets 503 with the [903] text, no redirect and its cookie kept', async () => {
+    const res = await httpRequest(down.origin, '/logout?returnUrl=/bye', {
+      headers: { Cookie: 'ticket=3f2504e0-4f89-41d3-9a0c-0305e82c3301' },
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body).toBe('[903] Ticket store unavailable, nothing was changed; try again');
+  });
+
+  test('an AJAX sign-out gets 503 and logoutSuccess false', async () => {
+    const res = await httpRequest(down.origin, '/logout', {
+      method: 'POST',
+      headers: { Accept: 'application/json', Cookie: 'ticket=3f2504e0-4f89-41d3-9a0c-0305e82c3301' },
+      body: '',
+    });
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body)).toEqual({
+      logoutSuccess: false,
+      error: '[903] Ticket store unavailable, nothing was changed; try again',
+    });
   });
 });

@@ -246,6 +246,19 @@ export function signOutRoutes(config: Config, signOut: SignOut, context: Operati
       context,
     );
 
+    if (isStoreOutage(outcome) && !outcome.ok) {
+      // The store did not (or may not have) ended the session: never a sign-out page, and the
+      // cookie stays so that the browser can try again.
+      if (wantsJson(req)) {
+        res.status(503).set('Retry-After', '1').json({ logoutSuccess: false, error: outcome.error.text });
+      } else if (config.logoutErrorUrl) {
+        const code = outcome.error.code.replace(/^E/, '');
+        res.redirect(302, config.logoutErrorUrl.replaceAll('%error_code%', encodeURIComponent(code)));
+      } else {
+        res.status(503).set('Retry-After', '1').type('text/plain').send(outcome.error.text);
+      }
+      return;
+    }
     // The browser's cookies go whatever the outcome: a stale ticket cookie is no use to anyone.
     res.append('Set-Cookie', signOut.clearingCookies(req));
     if (wantsJson(req)) {
