@@ -496,14 +496,72 @@ describe('null, empty and order', () => {
     expect(encodePlainBody(op('GetDocumentInfo'), reversed)).toBe(expectedBody('get-GetDocumentInfo-q2'));
   });
 
-  test('a required value-type member left out gets the .NET default; reference members are omitted', () => {
-    expect(encodeSoapBody(op('GetDocumentInfo'), { Path: '/x' })).toBe(
+  test('an absent or null member is left out, whatever its type: required value types and nillable ones too', () => {
+    const expected =
       '<GetDocumentInfoResponse xmlns="http://tempuri.org/"><GetDocumentInfoResult>' +
-        '<Id>0</Id><Path>/x</Path><Size>0</Size><Modified>0001-01-01T00:00:00</Modified>' +
-        '<CheckedOut>false</CheckedOut><Status>Draft</Status>' +
-        '</GetDocumentInfoResult></GetDocumentInfoResponse>',
+      '<Path>/x</Path></GetDocumentInfoResult></GetDocumentInfoResponse>';
+    expect(encodeSoapBody(op('GetDocumentInfo'), { Path: '/x' })).toBe(expected);
+    const allNull = { Id: null, Size: undefined, Modified: null, CheckedOut: null, Status: null, Tags: null };
+    expect(encodeSoapBody(op('GetDocumentInfo'), { ...allNull, Path: '/x' })).toBe(expected);
+    expect(encodeSoapBody(op('GetDocumentInfo'), {})).toBe(
+      '<GetDocumentInfoResponse xmlns="http://tempuri.org/"><GetDocumentInfoResult /></GetDocumentInfoResponse>',
     );
-    expect(encodeSoapBody(op('GetDocumentInfo'), {})).toContain('<GetDocumentInfoResult><Id>0</Id>');
+    expect(encodePlainBody(op('GetDocumentInfo'), { Id: 7, Modified: null })).toBe(
+      `<?xml version="1.0" encoding="utf-8"?>\n<DocumentInfo xmlns:xsd="${XSD}" xmlns:xsi="${XSI}" xmlns="http://tempuri.org/">\n` +
+        '  <Id>7</Id>\n</DocumentInfo>',
+    );
+    // Nillable members with minOccurs=1 (a string with IsNullable, an int?) are left out as well.
+    const nillable: ComplexType = {
+      kind: 'complex',
+      name: 'Limits',
+      namespace: TNS,
+      members: [
+        member('Label', primitive('string'), { minOccurs: 1, nillable: true }),
+        member('Max', primitive('int'), { minOccurs: 1, nillable: true }),
+        member('Min', primitive('int'), required),
+      ],
+    };
+    const limits = operation('GetLimits', { type: nillable }, { name: 'Limits', nillable: true });
+    expect(encodeSoapBody(limits, { Label: null, Max: null, Min: 1 })).toBe(
+      '<GetLimitsResponse xmlns="http://tempuri.org/"><GetLimitsResult><Min>1</Min></GetLimitsResult></GetLimitsResponse>',
+    );
+    expect(encodeSoapBody(limits, { Label: 'l', Max: 2, Min: 1 })).toBe(
+      '<GetLimitsResponse xmlns="http://tempuri.org/"><GetLimitsResult>' +
+        '<Label>l</Label><Max>2</Max><Min>1</Min></GetLimitsResult></GetLimitsResponse>',
+    );
+  });
+
+  test('a null item is xsi:nil in every array, also when the item element is not nillable', () => {
+    const arrayOfInt: ArrayType = {
+      kind: 'array',
+      name: 'ArrayOfInt',
+      namespace: TNS,
+      item: member('int', primitive('int'), { minOccurs: 1, maxOccurs: Infinity }),
+    };
+    const statuses: ArrayType = {
+      kind: 'array',
+      name: 'ArrayOfDocumentStatus',
+      namespace: TNS,
+      item: member('DocumentStatus', DOCUMENT_STATUS, { minOccurs: 1, maxOccurs: Infinity }),
+    };
+    const ids = operation('GetIds', { type: arrayOfInt }, { name: 'ArrayOfInt', nillable: true });
+    expect(encodeSoapBody(ids, [1, null, undefined, 2])).toBe(
+      '<GetIdsResponse xmlns="http://tempuri.org/"><GetIdsResult>' +
+        '<int>1</int><int xsi:nil="true" /><int xsi:nil="true" /><int>2</int></GetIdsResult></GetIdsResponse>',
+    );
+    expect(encodePlainBody(ids, [null])).toBe(
+      `<?xml version="1.0" encoding="utf-8"?>\n<ArrayOfInt xmlns:xsd="${XSD}" xmlns:xsi="${XSI}" xmlns="http://tempuri.org/">\n` +
+        '  <int xsi:nil="true" />\n</ArrayOfInt>',
+    );
+    const all = operation(
+      'GetStatuses',
+      { type: statuses },
+      { name: 'ArrayOfDocumentStatus', nillable: true },
+    );
+    expect(encodeSoapBody(all, ['Draft', null])).toBe(
+      '<GetStatusesResponse xmlns="http://tempuri.org/"><GetStatusesResult>' +
+        '<DocumentStatus>Draft</DocumentStatus><DocumentStatus xsi:nil="true" /></GetStatusesResult></GetStatusesResponse>',
+    );
   });
 
   test('an empty complex value and an empty member array are empty elements', () => {
@@ -535,9 +593,9 @@ describe('null, empty and order', () => {
       ],
     };
     const pair = operation('GetPair', { type: mixedForm }, { name: 'Pair', nillable: true });
-    expect(encodeSoapBody(pair, { Left: 'l', Right: null, Items: ['i'] })).toBe(
+    expect(encodeSoapBody(pair, { Left: 'l', Right: 'r', Items: ['i'] })).toBe(
       '<GetPairResponse xmlns="http://tempuri.org/"><GetPairResult>' +
-        '<Left xmlns="">l</Left><Right xsi:nil="true" xmlns="urn:other" />' +
+        '<Left xmlns="">l</Left><Right xmlns="urn:other">r</Right>' +
         // The items are in tempuri again: they declare it inside <Items xmlns="">.
         '<Items xmlns=""><string xmlns="http://tempuri.org/">i</string></Items>' +
         '</GetPairResult></GetPairResponse>',
@@ -870,43 +928,54 @@ function carried(text: string, inAttribute: boolean): string {
   return inAttribute ? out : out.replace(/\r\n?/g, '\n');
 }
 
-const hostileString = fc.string({
-  unit: fc.oneof(
-    fc.constantFrom(
-      '<',
-      '>',
-      '&',
-      '"',
-      "'",
-      ']]>',
-      '<!--',
-      '&amp;',
-      '&#65;',
-      '</Name>',
-      '<x y="z">',
-      ' ',
-      '\t',
-      '\n',
-      '\r',
-      '\r\n',
+const hostileString = fc
+  .string({
+    unit: fc.oneof(
+      fc.constantFrom(
+        '<',
+        '>',
+        '&',
+        '"',
+        "'",
+        ']]>',
+        '<!--',
+        '&amp;',
+        '&#65;',
+        '</Name>',
+        '<x y="z">',
+        ' ',
+        '\t',
+        '\n',
+        '\r',
+        '\r\n',
+      ),
+      fc.constantFrom(
+        '\u0000',
+        '\u0001',
+        '\u001f',
+        '\u007f',
+        '\u0085',
+        '\u00a0',
+        '\u2013',
+        '\u20ac',
+        '\ufffe',
+        '\uffff',
+      ),
+      fc.constantFrom('\ud83d\ude00', '\ud800', '\udc00', 'é', 'ß', '中'),
+      fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+      fc.string({ maxLength: 3 }),
     ),
-    fc.constantFrom(
-      '\u0000',
-      '\u0001',
-      '\u001f',
-      '\u007f',
-      '\u0085',
-      '\u00a0',
-      '\u2013',
-      '\u20ac',
-      '\ufffe',
-      '\uffff',
-    ),
-    fc.constantFrom('\ud83d\ude00', '\ud800', '\udc00', 'é', 'ß', '中'),
-    fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
-    fc.string({ maxLength: 3 }),
-  ),
-  maxLength: 40,
+    maxLength: 40,
+  })
+  // C0 controls other than tab, LF and CR: XmlTextWriter writes them as character references
+  // (`&#x1;`) that XML 1.0 readers refuse; the emulator writes the same (see the test below).
+  .map((text) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ''));
+
+test('C0 controls are written as XmlTextWriter writes them: character references', () => {
+  const node: XmlNodeValue = { name: 'root', attributes: [['value', 'a\u0001b']], children: ['c\u001fd'] };
+  expect(encodeXmlNodeCompact(node, { inScopeNamespace: TNS })).toBe(
+    '<root value="a&#x1;b" xmlns="">c&#x1F;d</root>',
+  );
 });
 
 const READER = new XMLParser({
@@ -987,7 +1056,10 @@ describe('property: random strings in string members', () => {
           expect(textOf(childrenOf(root.root as Entry[], 'tag')[0] ?? [])).toBe(carried(text, false));
           // And our own reader gives back the same node (round trip of text results).
           const reread = parseXmlNode(written);
-          expect(reread.attributes?.find(([key]) => key === 'value')?.[1]).toBe(carried(attribute, true));
+          // A tab stays raw in an attribute (as XmlTextWriter writes it); an XML reader normalises it to a space.
+          expect(reread.attributes?.find(([key]) => key === 'value')?.[1]).toBe(
+            carried(attribute, true).replace(/\t/g, ' '),
+          );
         }
       }),
       { seed: PROPERTY_SEED, numRuns: 400 },

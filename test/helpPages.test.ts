@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../src/config';
 import type { OperationModel } from '../src/contract/model';
 import { loadWsdl } from '../src/contract/readWsdl';
+import { operationSamples, sampleHtml } from '../src/help/samples';
 import { httpRequest, rootAttribute, type HttpResult } from './support/http';
 import { startTestServer, type TestServer } from './support/testServer';
 
@@ -283,6 +284,71 @@ describe('GET /srv.asmx?op=<Name>: the operation pages', () => {
     const head = await httpRequest(server.origin, '/srv.asmx?op=LogOut', { method: 'HEAD' });
     expectHelpPageHeaders(head);
     expect(head.body).toBe('');
+  });
+});
+
+describe('typed samples (srv-full.wsdl): SOAP typed, HTTP GET/POST every parameter a string', () => {
+  const full = loadWsdl(path.join(PACKAGE_ROOT, 'examples', 'inforouter-documents', 'srv-full.wsdl'));
+  const target = { host: 'legacy.example.com', path: '/srv.asmx', targetNamespace: 'http://tempuri.org/' };
+  /** The samples of an operation as plain text (the placeholder markers removed), by section id. */
+  const samplesOf = (name: string) =>
+    new Map(
+      operationSamples(full.byName.get(name) as OperationModel, target).map((sample) => [
+        sample.id,
+        { request: htmlText(sampleHtml(sample.request)), raw: sample.request },
+      ]),
+    );
+  const query = (name: string) => {
+    const found = samplesOf(name);
+    const get = (found.get('httpGet')?.request ?? '').split('\n')[0] ?? '';
+    const post = (found.get('httpPost')?.request ?? '').split('\n\n')[1];
+    expect(get).toMatch(new RegExp(`^GET /srv\\.asmx/${name}\\?.* HTTP/1\\.1$`));
+    // The POST body is the GET query.
+    expect(post).toBe(get.slice(get.indexOf('?') + 1, get.lastIndexOf(' ')));
+    return post;
+  };
+
+  test('scalars of every type are name=string over GET/POST, typed in the SOAP samples', () => {
+    expect(query('SearchDocuments')).toBe(
+      'authenticationTicket=string&query=string&pageSize=string&pageNumber=string',
+    );
+    const soap = samplesOf('SearchDocuments').get('soap11')?.request ?? '';
+    expect(soap).toContain('<pageSize>int</pageSize>');
+    expect(soap).toContain('<query>string</query>');
+    expect(query('SetDocumentStatus')).toBe('authenticationTicket=string&path=string&status=string');
+    expect(samplesOf('SetDocumentStatus').get('soap12')?.request).toContain(
+      '<status>Draft or Published or Archived</status>',
+    );
+    expect(query('SetDocumentExpirationDate')).toBe(
+      'authenticationTicket=string&path=string&expirationDate=string',
+    );
+    expect(samplesOf('SetDocumentExpirationDate').get('soap11')?.request).toContain(
+      '<expirationDate>dateTime</expirationDate>',
+    );
+  });
+
+  test('an array and a byte[] are a repeated key over GET/POST', () => {
+    expect(query('SetDocumentTags')).toBe('authenticationTicket=string&path=string&tags=string&tags=string');
+    expect(samplesOf('SetDocumentTags').get('soap11')?.request).toContain(
+      '<tags>\n        <string>string</string>\n        <string>string</string>\n      </tags>',
+    );
+    expect(query('UploadDocument')).toBe(
+      'authenticationTicket=string&path=string&content=string&content=string',
+    );
+    expect(samplesOf('UploadDocument').get('soap11')?.request).toContain('<content>base64Binary</content>');
+    // Each value is a highlighted placeholder.
+    const raw = samplesOf('SetDocumentTags').get('httpPost')?.raw ?? '';
+    expect(sampleHtml(raw)).toContain(
+      'tags=<span class="value">string</span>&amp;tags=<span class="value">string</span>',
+    );
+  });
+
+  test('the HTTP GET/POST responses keep the typed result document', () => {
+    const found = operationSamples(full.byName.get('GetDocumentVersionCount') as OperationModel, target);
+    const get = found.find((sample) => sample.id === 'httpGet');
+    expect(htmlText(sampleHtml(get?.response ?? ''))).toContain(
+      '<?xml version="1.0" encoding="utf-8"?>\n<int xmlns="http://tempuri.org/">int</int>',
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { ManualClock } from '../src/clock';
+import { decodeFormArguments } from '../src/codec/decodeFormArguments';
 import { compileEncoder } from '../src/codec/encodeResult';
 import { DotNetDateTime, type Arguments } from '../src/codec/values';
 import type {
@@ -103,7 +104,12 @@ const Customer: ComplexType = {
 const ticket = member('authenticationTicket', prim('string'));
 const pathParam = member('path', prim('string'));
 
-function operation(name: string, params: MemberModel[], result?: TypeModel): OperationModel {
+function operation(
+  name: string,
+  params: MemberModel[],
+  result?: TypeModel,
+  resultMore: Partial<MemberModel> = {},
+): OperationModel {
   return {
     name,
     documentation: '',
@@ -113,7 +119,7 @@ function operation(name: string, params: MemberModel[], result?: TypeModel): Ope
     requestElement: { namespace: TNS, name },
     responseElement: { namespace: TNS, name: `${name}Response` },
     params,
-    result: result === undefined ? undefined : member(`${name}Result`, result),
+    result: result === undefined ? undefined : member(`${name}Result`, result, resultMore),
     httpResultElement: undefined,
   };
 }
@@ -171,6 +177,15 @@ const operations: OperationModel[] = [
   operation('GetThumbnail', [ticket, pathParam], prim('base64Binary')),
   operation('GetInitial', [ticket], prim('char')),
   operation('Ping', []),
+  // int? (nillable="true"), a float parameter and an array of enums, for the null and float rules.
+  operation('GetDocumentLimit', [ticket, pathParam], prim('int'), { minOccurs: 1, nillable: true }),
+  operation('SetDocumentRatio', [ticket, pathParam, member('ratio', prim('float'))], XML_NODE),
+  operation('GetDocumentStatuses', [ticket], {
+    kind: 'array',
+    name: 'ArrayOfDocumentStatus',
+    namespace: TNS,
+    item: member('DocumentStatus', DocumentStatus, { minOccurs: 1, maxOccurs: Infinity }),
+  }),
 ];
 
 function serviceOf(ops: OperationModel[]): ServiceModel {
@@ -409,6 +424,41 @@ describe('matching', () => {
     expect(update({ content: Buffer.from('hellO') })).toBe(UNHANDLED);
   });
 
+  test('floats compare as singles, doubles as doubles, whatever transport decoded them', () => {
+    const set = stubs({
+      'SetDocumentRatio.json': [
+        { when: { ratio: 0.1 }, result: '<tenth/>' },
+        { when: { ratio: '1E+30' }, result: '<big/>' },
+        { when: { ratio: 'INF' }, result: '<inf/>' },
+        { when: { ratio: 'NaN' }, result: '<nan/>' },
+      ],
+      'UpdateCustomer.json': [{ when: { ratio: 0.1 }, result: '<double/>' }],
+    });
+    const ratio = operations.find((o) => o.name === 'SetDocumentRatio') as OperationModel;
+    /** The arguments ASMX's GET/POST reader gives for this ratio text. */
+    const sent = (text: string): Arguments => {
+      const decoded = decodeFormArguments(ratio, [
+        ['authenticationTicket', 't'],
+        ['path', '/a'],
+        ['ratio', text],
+      ]);
+      if (!('args' in decoded)) throw new Error(`ratio=${text} was refused`);
+      return decoded.args;
+    };
+    expect(sent('0.1').ratio).toBe(Math.fround(0.1));
+    expect(call(set, 'SetDocumentRatio', sent('0.1'))).toBe('<tenth/>');
+    expect(call(set, 'SetDocumentRatio', sent('0.10'))).toBe('<tenth/>');
+    expect(call(set, 'SetDocumentRatio', { ratio: Math.fround(0.1) })).toBe('<tenth/>');
+    expect(call(set, 'SetDocumentRatio', { ratio: Math.fround(0.2) })).toBe(UNHANDLED);
+    expect(call(set, 'SetDocumentRatio', sent('1E+30'))).toBe('<big/>');
+    expect(call(set, 'SetDocumentRatio', { ratio: Infinity })).toBe('<inf/>');
+    expect(call(set, 'SetDocumentRatio', { ratio: NaN })).toBe('<nan/>');
+    expect(call(set, 'SetDocumentRatio', { ratio: null })).toBe(UNHANDLED);
+    // A double is compared as a double: the single nearest 0.1 is another number.
+    expect(call(set, 'UpdateCustomer', { ratio: 0.1 })).toBe('<double/>');
+    expect(call(set, 'UpdateCustomer', { ratio: Math.fround(0.1) })).toBe(UNHANDLED);
+  });
+
   test('enums compare by member name', () => {
     const set = stubs({ 'SetDocumentStatus.json': [{ when: { status: 'Published' }, result: '<root />' }] });
     expect(call(set, 'SetDocumentStatus', { status: 'Published' })).toBe('<root />');
@@ -457,6 +507,34 @@ describe('matching', () => {
     expect(call(set, 'SetDocumentExpirationDate', { expirationDate: sent })).toBe('<sent/>');
     expect(call(set, 'SetDocumentExpirationDate', { expirationDate: sentOtherwise })).toBe(UNHANDLED);
     expect(call(set, 'SetDocumentExpirationDate', { expirationDate: unsent })).toBe('<unspecified/>');
+  });
+
+  test('DateTime: any text is accepted, and matches when the client sent exactly that text', () => {
+    const set = stubs({
+      'SetDocumentExpirationDate.json': [
+        { when: { expirationDate: '2026-12-31' }, result: '<date/>' },
+        { when: { expirationDate: '12/31/2026 10:00' }, result: '<us/>' },
+        { when: { expirationDate: 'Thu, 31 Dec 2026 10:00:00 GMT' }, result: '<rfc1123/>' },
+      ],
+    });
+    const expiration = operations.find((o) => o.name === 'SetDocumentExpirationDate') as OperationModel;
+    /** The arguments ASMX's GET/POST reader (DateTime.Parse) gives for this text. */
+    const sent = (text: string): Arguments => {
+      const decoded = decodeFormArguments(expiration, [
+        ['authenticationTicket', 't'],
+        ['path', '/a'],
+        ['expirationDate', text],
+      ]);
+      if (!('args' in decoded)) throw new Error(`expirationDate=${text} was refused`);
+      return decoded.args;
+    };
+    const call2 = (text: string) => call(set, 'SetDocumentExpirationDate', sent(text));
+    expect(call2('2026-12-31')).toBe('<date/>');
+    expect(call2('12/31/2026 10:00')).toBe('<us/>');
+    expect(call2('Thu, 31 Dec 2026 10:00:00 GMT')).toBe('<rfc1123/>');
+    // The same instant sent in another form is another text.
+    expect(call2('2026-12-31T00:00:00')).toBe(UNHANDLED);
+    expect(call2('12/31/2026 10:00:00')).toBe(UNHANDLED);
   });
 
   test('dotted paths reach members of complex arguments; null matches absent or nil', () => {
@@ -548,6 +626,58 @@ describe('results', () => {
     expect(call(set, 'GetDocumentInfos', {})).toEqual([info, null]);
   });
 
+  test('null members of any type and null items of any array are accepted, left out and xsi:nil', () => {
+    const set = stubs({
+      'GetDocumentInfo.json': [
+        {
+          result: {
+            Id: null,
+            Name: 'a',
+            Size: null,
+            Modified: null,
+            CheckedOut: null,
+            Status: null,
+            Tags: ['t', null],
+          },
+        },
+      ],
+      'GetDocumentIds.json': [{ result: [1, null, 2] }],
+      'GetDocumentStatuses.json': [{ result: ['Draft', null] }],
+    });
+    const soap = (name: string) =>
+      compileEncoder(operations.find((o) => o.name === name) as OperationModel).soapBody(call(set, name, {}));
+    expect(soap('GetDocumentInfo')).toBe(
+      '<GetDocumentInfoResponse xmlns="http://tempuri.org/"><GetDocumentInfoResult><Name>a</Name>' +
+        '<Tags><string>t</string><string xsi:nil="true" /></Tags></GetDocumentInfoResult></GetDocumentInfoResponse>',
+    );
+    // The items of ArrayOfInt and of an array of enums are not nillable; a null item is xsi:nil all the same.
+    expect(soap('GetDocumentIds')).toBe(
+      '<GetDocumentIdsResponse xmlns="http://tempuri.org/"><GetDocumentIdsResult>' +
+        '<int>1</int><int xsi:nil="true" /><int>2</int></GetDocumentIdsResult></GetDocumentIdsResponse>',
+    );
+    expect(soap('GetDocumentStatuses')).toBe(
+      '<GetDocumentStatusesResponse xmlns="http://tempuri.org/"><GetDocumentStatusesResult>' +
+        '<DocumentStatus>Draft</DocumentStatus><DocumentStatus xsi:nil="true" />' +
+        '</GetDocumentStatusesResult></GetDocumentStatusesResponse>',
+    );
+  });
+
+  test('"result": null is accepted for every reference type, and encoded as XmlSerializer writes the null', () => {
+    const set = stubs({
+      'GetServerVersion.json': [{ result: null }],
+      'GetThumbnail.json': [{ result: null }],
+      'GetDocumentNames.json': [{ result: null }],
+      'GetDocumentInfo.json': [{ result: null }],
+      'GetFolderContents.json': [{ result: null }],
+      'GetDocumentLimit.json': [{ result: null }],
+    });
+    for (const name of [...set.operations]) expect(call(set, name, {})).toBeNull();
+    const limit = operations.find((o) => o.name === 'GetDocumentLimit') as OperationModel;
+    expect(compileEncoder(limit).soapBody(call(set, 'GetDocumentLimit', {}))).toBe(
+      '<GetDocumentLimitResponse xmlns="http://tempuri.org/"><GetDocumentLimitResult xsi:nil="true" /></GetDocumentLimitResponse>',
+    );
+  });
+
   test('a constant result is frozen, so no caller can change the next answer', () => {
     const set = stubs({ 'GetDocumentInfo.json': [{ result: { Id: 1, Tags: ['a'] } }] });
     const first = call(set, 'GetDocumentInfo', {}) as { Tags: string[] };
@@ -555,15 +685,15 @@ describe('results', () => {
     expect(Object.isFrozen(first.Tags)).toBe(true);
   });
 
-  test('"result": null returns null; a void operation returns undefined', () => {
+  test('"result": null returns null for a reference type or a nillable value type; a void operation returns undefined', () => {
     const set = stubs({
       'GetDocumentInfo.json': [{ result: null }],
-      'GetDocumentVersionCount.json': [{ result: null }],
+      'GetDocumentLimit.json': [{ result: null }],
       'Ping.json': [{}],
       'SetQuota.json': [{ when: { bytes: 0 }, fault: 'zero' }, { result: null }],
     });
     expect(call(set, 'GetDocumentInfo', {})).toBeNull();
-    expect(call(set, 'GetDocumentVersionCount', {})).toBeNull();
+    expect(call(set, 'GetDocumentLimit', {})).toBeNull();
     expect(call(set, 'Ping', {}, null)).toBeUndefined();
     expect(call(set, 'SetQuota', { bytes: 5n })).toBeUndefined();
     expect(faultOf(() => call(set, 'SetQuota', { bytes: 0n })).message).toBe('zero');
@@ -731,7 +861,12 @@ describe('load-time refusals name the file and the rule, and say what is allowed
     );
     expect(problemOf({ 'GetDocumentVersionCount.json': [{ result: 1 }, { when: { path: '/a' } }] })).toBe(
       'GetDocumentVersionCount.json: rule [1]: has neither "result" nor "fault"; GetDocumentVersionCount returns int, ' +
-        'so a rule gives a "result" ("result": null returns null) or a "fault"',
+        'so a rule gives a "result" or a "fault"',
+    );
+    // Where null is a result, the message says so.
+    expect(problemOf({ 'GetDocumentNames.json': [{ when: { path: '/a' } }] })).toBe(
+      'GetDocumentNames.json: rule [0]: has neither "result" nor "fault"; GetDocumentNames returns ArrayOfString ' +
+        '(an array of string), so a rule gives a "result" ("result": null returns null) or a "fault"',
     );
   });
 
@@ -864,13 +999,69 @@ describe('load-time refusals name the file and the rule, and say what is allowed
     expect(result('GetThumbnail.json', 'a b')).toContain('expected base64 text');
     expect(result('GetInitial.json', 'J')).toContain('for char');
     expect(result('GetDocumentNames.json', 'Q1.pdf')).toContain('expected a JSON array for ArrayOfString');
-    expect(result('GetDocumentIds.json', [1, null])).toBe(
-      'GetDocumentIds.json: rule [0]: result[1]: null is not allowed here (the items are not nillable): expected a ' +
-        'value for int, found null',
-    );
     expect(result('GetServerVersion.json', 42)).toContain(
       'expected a string for string, found a number (42)',
     );
+  });
+
+  test('"result": null on a value type that is not nillable: .NET has no such null', () => {
+    const nullResult = (file: string) =>
+      problemOf({ [file]: [{ when: { path: '/a' }, result: 1 }, { result: null }] });
+    expect(problemOf({ 'GetDocumentVersionCount.json': [{ result: null }] })).toBe(
+      'GetDocumentVersionCount.json: rule [0]: result: null is not possible: GetDocumentVersionCount returns int, ' +
+        'a .NET value type, which has no null (only a result the WSDL declares nillable="true", such as an int?, ' +
+        'can be null); write a value instead, e.g. "result": 0 (the .NET default), or a "fault"',
+    );
+    expect(nullResult('GetDocumentVersionCount.json')).toMatch(
+      /^GetDocumentVersionCount\.json: rule \[1\]: result: /,
+    );
+    const expectations: Record<string, string> = {
+      'GetStorageUsed.json': 'returns long, a .NET value type, which has no null',
+      'IsCheckedOut.json': '"result": false (the .NET default)',
+      'GetQuotaFraction.json': 'returns double, a .NET value type',
+      'GetStorageCost.json': 'returns decimal, a .NET value type',
+      'GetServerTime.json': '"result": "0001-01-01T00:00:00" (the .NET default)',
+      'GetDocumentGuid.json': '"result": "00000000-0000-0000-0000-000000000000" (the .NET default)',
+      'GetDocumentStatus.json':
+        'returns DocumentStatus (an enum: Draft, Published, Archived), a .NET value type, which has no null ' +
+        '(only a result the WSDL declares nillable="true", such as an int?, can be null); write a value instead, ' +
+        'e.g. "result": "Draft" (the .NET default), or a "fault"',
+      'GetInitial.json': 'returns char, a .NET value type',
+    };
+    for (const [file, expected] of Object.entries(expectations)) {
+      expect({ file, problem: problemOf({ [file]: [{ result: null }] }) }).toEqual({
+        file,
+        problem: expect.stringContaining(expected),
+      });
+    }
+    // The reference WSDL declares its int result minOccurs="1" and not nillable: refused as well.
+    const srv = loadWsdl('/work/shared/asmx-reference/typed/srv-full.wsdl');
+    const dir = writeStubs({
+      'GetDocumentVersionCount.json': [{ result: null }],
+      'GetDocumentNames.json': [{ result: null }],
+    });
+    expect(() => loadStubFolder(dir, srv)).toThrow(
+      /GetDocumentVersionCount\.json: rule \[0\]: result: null is not possible: GetDocumentVersionCount returns int/,
+    );
+  });
+
+  test('integers are checked against the ranges of their .NET types', () => {
+    const result = (file: string, value: unknown) => problemOf({ [file]: [{ result: value }] });
+    expect(() =>
+      stubs({ 'GetInitial.json': [{ result: 65535 }], 'GetDocumentIds.json': [{ result: [-2147483648] }] }),
+    ).not.toThrow();
+    expect(result('GetInitial.json', 65536)).toBe(
+      'GetInitial.json: rule [0]: result: expected an integer from 0 to 65535, as a number: out of range for char ' +
+        'for char, found a number (65536)',
+    );
+    expect(result('GetInitial.json', '74')).toContain(
+      'expected an integer from 0 to 65535, as a number for char',
+    );
+    expect(result('GetDocumentIds.json', [-2147483649])).toContain(
+      'expected an integer from -2147483648 to 2147483647, as a number or as a string of digits: out of range for int',
+    );
+    expect(() => stubs({ 'GetStorageUsed.json': [{ result: '-9223372036854775808' }] })).not.toThrow();
+    expect(result('GetStorageUsed.json', '9223372036854775808')).toContain('out of range for long');
   });
 
   test('result shapes are checked recursively, naming the member', () => {

@@ -25,6 +25,18 @@ function simplePlaceholder(type: TypeModel): string {
 }
 
 /**
+ * A parameter in the HTTP GET/POST samples. ASMX's HTTP messages type every parameter `s:string`,
+ * and arrays (byte[] included, an array of bytes) `StringArray`, sent as repeated keys:
+ * `name=string`, `tags=string&tags=string`.
+ */
+function httpParameterSample(param: MemberModel): string {
+  const pair = `${param.name}=${placeholder('string')}`;
+  const repeated =
+    param.type.kind === 'array' || (param.type.kind === 'primitive' && param.type.name === 'base64Binary');
+  return repeated ? `${pair}&${pair}` : pair;
+}
+
+/**
  * The sample XML of a member as ASMX's help page draws it: simple values as placeholders,
  * complex types with their members, arrays with two items. `depth` stops recursive types.
  */
@@ -66,14 +78,16 @@ export interface SampleTarget {
 /**
  * The four sample exchanges of an operation page, in the order and wording of the classic ASMX
  * help page: SOAP 1.1, SOAP 1.2, HTTP GET, HTTP POST. Element names follow the ASMX convention of
- * the WSDL (`<Op>Response` holding `<Op>Result`); every parameter value is the `string`
- * placeholder and the result the `xml` placeholder.
+ * the WSDL (`<Op>Response` holding `<Op>Result`). The SOAP samples are typed (`<pageSize>int</pageSize>`,
+ * an enum's members joined by " or ", arrays and complex types drawn out, an XmlNode as `xml`); the
+ * HTTP GET/POST requests show every parameter as `string`, as ASMX's HTTP messages type them
+ * (arrays as a repeated key); their responses are the typed result document.
  */
 export function operationSamples(operation: OperationModel, target: SampleTarget): Sample[] {
   const { name, params } = operation;
   const length = placeholder('length');
   const xmlHeaders = (contentType: string) => [`Content-Type: ${contentType}`, `Content-Length: ${length}`];
-  const query = params.map((p) => `${p.name}=${placeholder(simplePlaceholder(p.type))}`).join('&');
+  const query = params.map(httpParameterSample).join('&');
   const request = operation.requestElement;
   const response = operation.responseElement;
 

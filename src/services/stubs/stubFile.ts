@@ -147,6 +147,8 @@ export function compileStubRules(
       answer = faultAnswer(template.constant ? () => template.text : template.produce);
     } else if (operation.result === undefined) {
       answer = () => undefined;
+    } else if (!hasResult) {
+      answer = () => null; // refused above: neither "result" nor "fault"
     } else {
       answer = compileResult(rule.result ?? null, operation, `${where}: result`, problems);
     }
