@@ -969,7 +969,9 @@ const hostileString = fc
   })
   // C0 controls other than tab, LF and CR: XmlTextWriter writes them as character references
   // (`&#x1;`) that XML 1.0 readers refuse; the emulator writes the same (see the test below).
-  .map((text) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ''));
+  .map((text) =>
+    [...text].filter((c) => c.charCodeAt(0) >= 0x20 || c === '\t' || c === '\n' || c === '\r').join(''),
+  );
 
 test('C0 controls are written as XmlTextWriter writes them: character references', () => {
   const node: XmlNodeValue = { name: 'root', attributes: [['value', 'a\u0001b']], children: ['c\u001fd'] };
