@@ -91,14 +91,19 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     trustedPassword: config.trustedPassword,
     onLogout: ({ ticket, userKey }) => {
       counters.logouts.inc();
-      signOut.webhooks.notify({ ticket, userKey, reason: 'logout' });
+      // After the store revoked the ticket: a failure here is logged, and the LogOut still succeeds.
+      try {
+        signOut.webhooks.notify({ ticket, userKey, reason: 'logout' });
+      } catch (error) {
+        warn(`logout webhooks not notified: ${(error as Error).message}`);
+      }
     },
   };
 
   // prom-client hashes a label object on every call; the children per label set are kept instead.
   const requestCounters = new Map<string, { inc(): void }>();
   const durations = new Map<string, { observe(value: number): void }>();
-  const observe = (event: RequestEvent) => {
+  const count = (event: RequestEvent) => {
     const key = `${event.operation}\u0000${event.transport}\u0000${event.outcome}`;
     let requests = requestCounters.get(key);
     if (!requests)
@@ -121,6 +126,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         status: event.status,
         ms: Math.round(event.durationMs * 100) / 100,
       });
+    }
+  };
+  // Told after the answer is out: a metric or log line that fails must not cut its connection.
+  const observe = (event: RequestEvent) => {
+    try {
+      count(event);
+    } catch {
+      // Nothing to tell: the logger itself may be what failed.
     }
   };
   // Refusals in front of every handler (smuggling, IIS's URL limits, Node's parser), and the

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { refuseBody } from './http/asmxHandler';
 import type { Emulator } from './emulator';
 
 export interface RunningServer {
@@ -20,7 +19,8 @@ export function createHttpServer(emulator: Emulator): http.Server {
   const { config } = emulator;
   const server = http.createServer(
     {
-      // Oversized header blocks (long cookies included) get 431 from Node before any handler runs.
+      // Oversized heads (long URLs and cookies included) are refused by Node's parser before any
+      // handler runs: 414 or 431 (see the clientError listener below).
       maxHeaderSize: config.maxHeaderBytes,
       // Slow or abandoned clients cannot hold a connection: headers must arrive within
       // headersTimeout and the whole request within requestTimeout (Node answers 408).
@@ -33,12 +33,15 @@ export function createHttpServer(emulator: Emulator): http.Server {
     },
     emulator.handler,
   );
-  // `Expect: 100-continue` with a declared body over the limit is refused before the client sends it.
-  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (Number(req.headers['content-length']) > config.maxBodyBytes) return refuseBody(req, res);
-    res.writeContinue();
-    emulator.handler(req, res);
-  });
+  // `Expect: 100-continue` with a declared body over the limit (or a request refused anyway) is
+  // refused before the client sends the body.
+  server.on('checkContinue', emulator.serverListeners.checkContinue);
+  // What Node's parser refuses (an oversized head, a malformed request, a timeout) gets an answer
+  // of the catalogue the client can read, instead of Node's bare status line and a reset.
+  server.on('clientError', emulator.serverListeners.clientError);
+  // A client that half-closes after its request (`nc -q`, some proxies) still gets its answer, as
+  // IIS gives it; without this Node ends the connection on the client's FIN, answer or not.
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.maxHeadersCount = 100;
   return server;
 }

@@ -1,5 +1,5 @@
 /** Every refusal in the ASMX shape: exact status, content type and body. */
-import { httpRequest, login, soapEnvelope } from './support/http';
+import { httpGet, httpRequest, login, rootAttribute, soapEnvelope } from './support/http';
 import { startTestServer, type TestServer } from './support/testServer';
 import type { TicketStore } from '../src/tickets/TicketStore';
 
@@ -242,14 +242,17 @@ describe('HTTP GET and POST refusals', () => {
     expect(res.headers.allow).toBe('GET, HEAD, POST');
   });
 
-  test('HEAD answers like GET without a body', async () => {
-    const res = await httpRequest(server.origin, '/srv.asmx/LogOut?AuthenticationTicket=x', {
+  test('HEAD on an operation runs nothing: no protocol of ASMX takes it', async () => {
+    const ticket = await login(server.origin);
+    const res = await httpRequest(server.origin, `/srv.asmx/LogOut?AuthenticationTicket=${ticket}`, {
       method: 'HEAD',
     });
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toBe('text/xml; charset=utf-8');
-    expect(res.headers['content-length']).toBe('111');
+    expect(res.status).toBe(500);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(res.body).toBe('');
+    // The ticket is still alive: HEAD did not log it out.
+    const valid = await httpGet(server.origin, 'isValidTicket', { AuthenticationTicket: ticket });
+    expect(rootAttribute(valid.body, 'success')).toBe('true');
   });
 
   test('a POST to the service that is not SOAP gets an empty 415', async () => {

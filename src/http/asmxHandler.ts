@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import contentType from 'content-type';
 import type { OperationModel } from '../contract/model';
 import type { Arguments } from '../codec/values';
@@ -282,13 +281,18 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
       )
       .then((result) => {
         send(req, res, result);
-        options.observe?.({
-          req,
-          ...record,
-          outcome: result.outcome ?? 'page',
-          status: result.status,
-          durationMs: performance.now() - started,
-        });
+        try {
+          options.observe?.({
+            req,
+            ...record,
+            outcome: result.outcome ?? 'page',
+            status: result.status,
+            durationMs: performance.now() - started,
+          });
+        } catch {
+          // Logs and metrics never undo an answer that is out (a done LogOut's included), nor
+          // cut its keep-alive connection.
+        }
       })
       .catch(() => res.destroy());
   }) as AsmxHandler;
@@ -311,7 +315,7 @@ function send(req: IncomingMessage, res: ServerResponse, answer: HttpAnswer): vo
   res.end(body);
   // A refused upload is not read to its end: once the answer is out the connection half-closes,
   // drains what the client still sends (bounded) and closes, so the client can read the answer.
-  if (answer.headers.Connection === 'close') markClosing(req.socket as Socket);
+  if (answer.headers.Connection === 'close') markClosing(req.socket);
 }
 
 /** The service path, behind the prefix an express app mounted the emulator's router at. */

@@ -188,25 +188,22 @@ function send(res: ServerResponse, answer: HttpAnswer): void {
   res.end(body);
 }
 
-/** Transfer codings as the request lists them (every Transfer-Encoding header, in order). */
-function transferCodings(req: IncomingMessage): string[] | undefined {
-  const headers = req.headersDistinct['transfer-encoding'];
-  if (!headers) return undefined;
-  return headers
-    .join(',')
-    .split(',')
-    .map((coding) => coding.trim().toLowerCase())
-    .filter((coding) => coding !== '');
-}
-
 /** The refusal a request gets before any handler runs, if any. */
 function refusalOf(req: IncomingMessage, options: HygieneOptions): PlainError | undefined {
-  const hosts = req.headersDistinct.host;
-  if (hosts && hosts.length > 1) return HttpLayerErrors.hostDuplicate();
-  const codings = transferCodings(req);
-  // Only plain chunked: a coding before it (gzip, identity, ...) is one another parser may read
-  // differently, and the body is not what it claims.
-  if (codings && (codings.length !== 1 || codings[0] !== 'chunked')) {
+  // Node keeps the first of several Host headers: the raw ones tell. (One pass over rawHeaders,
+  // cheaper than headersDistinct on every request.)
+  const raw = req.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 4 && name.toLowerCase() === 'host') hosts++;
+  }
+  if (hosts > 1) return HttpLayerErrors.hostDuplicate();
+  // Every Transfer-Encoding header, joined. Only plain chunked: a coding before it (gzip,
+  // identity, ...) is one another parser on the way may read differently, and the body is not
+  // what it claims.
+  const codings = req.headers['transfer-encoding'];
+  if (codings !== undefined && !/^[\s,]*chunked[\s,]*$/i.test(codings)) {
     return HttpLayerErrors.transferCodingUnsupported();
   }
   const url = req.url ?? '';
@@ -331,8 +328,12 @@ export function createConnectionHygiene(options: HygieneOptions): ConnectionHygi
       socket.destroy();
       return;
     }
-    // Input after a refusal is drained, not parsed: what the parser still says about it is noise.
-    if (closing.has(socket)) return;
+    if (closing.has(socket)) {
+      // Input after a refusal is drained, not parsed: what the parser says about it is noise. But a
+      // refusal still queued behind an answer that never comes is not kept past the request timeout.
+      if (code === 'ERR_HTTP_REQUEST_TIMEOUT' && !lingering.has(socket)) socket.destroy();
+      return;
+    }
     const refusal = classify(error);
     markClosing(socket);
     const reader = bodyReaders.get(socket);

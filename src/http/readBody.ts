@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import type { BodyFailure } from '../errors/catalogue';
 import { markClosing, watchBody } from './connectionHygiene';
 
@@ -26,7 +25,7 @@ export class BodyError extends Error {
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    markClosing(req.socket as Socket);
+    markClosing(req.socket);
     return Promise.resolve({ tooLarge: true });
   }
   if (req.destroyed && !req.complete) return Promise.reject(new BodyError('aborted'));
@@ -38,7 +37,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       if (size > limit) {
         cleanup();
         // Synchronously, while the parser may still be in the chunk that holds a next request.
-        markClosing(req.socket as Socket);
+        markClosing(req.socket);
         resolve({ tooLarge: true });
         return;
       }

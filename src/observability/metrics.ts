@@ -1,6 +1,24 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
+ * Why a request was closed without an answer of the service: the client went away before it
+ * (`client_gone`), it timed out (`timeout`, a bare 408), Node's parser refused it before a handler
+ * saw it (`header_too_large` 431, `uri_too_long` 414, `malformed` 400/501, `incomplete` 400 when the
+ * client half-closed mid-head), or it came on a connection after a refusal and was never run
+ * (`after_refusal`).
+ */
+export const UNANSWERED_REASONS = [
+  'client_gone',
+  'timeout',
+  'header_too_large',
+  'uri_too_long',
+  'malformed',
+  'incomplete',
+  'after_refusal',
+] as const;
+export type UnansweredReason = (typeof UNANSWERED_REASONS)[number];
+
+/**
  * Prometheus metrics of one emulator, in a registry of its own so several emulators can live in
  * one process (tests, embedding).
  */
@@ -11,6 +29,7 @@ export class Metrics {
   readonly logouts: Counter;
   readonly evictions: Counter;
   readonly webhookDeliveries: Counter<'result'>;
+  readonly unanswered: Counter<'reason'>;
 
   constructor(liveTickets: () => Promise<number>) {
     collectDefaultMetrics({ register: this.registry });
@@ -43,15 +62,24 @@ export class Metrics {
       labelNames: ['result'],
       registers: [this.registry],
     });
+    this.unanswered = new Counter({
+      name: 'asmx_requests_unanswered_total',
+      help: 'Requests closed without an answer of the service, by reason: client_gone, timeout, header_too_large, uri_too_long, malformed, incomplete, after_refusal',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    // Every reason from the start, so a rate of zero is a series and not a gap.
+    for (const reason of UNANSWERED_REASONS) this.unanswered.labels(reason).inc(0);
     new Gauge({
       name: 'asmx_live_tickets',
-      help: 'Tickets held by the store (the memory store may count expired ones not yet purged)',
+      help: "Tickets held by the store: the memory store may count expired ones not yet purged; Redis counts this emulator's key prefix on every master (SCAN)",
       registers: [this.registry],
       async collect() {
         try {
           this.set(await liveTickets());
         } catch {
-          // The store is unreachable: no value rather than a wrong one.
+          // The store is unreachable: no value rather than a wrong (stale) one.
+          this.reset();
         }
       },
     });

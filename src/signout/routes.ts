@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import contentType from 'content-type';
 import express, { type Request, type Response } from 'express';
+import { markClosing } from '../http/connectionHygiene';
 import { readBody } from '../http/readBody';
 import { logOut } from '../operations/logOut';
 import { isStoreOutage, runOperation } from '../operations/shared';
@@ -193,7 +194,8 @@ function refuse(req: Request, res: Response, refusal: Refusal, json: boolean): v
   if (refusal.closeConnection) {
     // The rest of the body is not read: the connection closes once the answer is out.
     res.set('Connection', 'close');
-    res.once('finish', () => req.destroy());
+    // The rest is drained (bounded) after the answer, not cut with a reset: the client reads it.
+    markClosing(req.socket);
   }
   res.status(refusal.status);
   if (json) res.json({ logoutSuccess: false, error: refusal.message });
@@ -260,7 +262,9 @@ export function signOutRoutes(config: Config, signOut: SignOut, context: Operati
       return;
     }
     // The browser's cookies go whatever the outcome: a stale ticket cookie is no use to anyone.
-    res.append('Set-Cookie', signOut.clearingCookies(req));
+    // Never throws: the LogOut may be done already, and its answer must say so.
+    const cookies = signOut.clearingCookiesOrNone(req);
+    if (cookies.length) res.append('Set-Cookie', cookies);
     if (wantsJson(req)) {
       res
         .status(isStoreOutage(outcome) ? 503 : 200)
