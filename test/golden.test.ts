@@ -4,13 +4,29 @@
  */
 import { formPost, httpGet, httpRequest, login, soap11, soap12, type HttpResult } from './support/http';
 import { goldenNames, normalizeVolatile, readGolden } from './support/golden';
+import path from 'node:path';
 import { startTestServer, type TestServer } from './support/testServer';
 
-let server: TestServer;
+/** The default session service, and /srv.asmx replaced by the example's 26-operation WSDL. */
+const SERVERS = {
+  'the default session service': {},
+  'the example WSDL at /srv.asmx': {
+    services: [
+      {
+        path: '/srv.asmx',
+        wsdl: path.join(__dirname, '..', 'examples', 'inforouter-documents', 'srv-full.wsdl'),
+        stubs: path.join(__dirname, '..', 'examples', 'inforouter-documents', 'stubs'),
+      },
+    ],
+  },
+} as const;
+const servers = new Map<string, TestServer>();
 beforeAll(async () => {
-  server = await startTestServer();
+  for (const [label, config] of Object.entries(SERVERS)) servers.set(label, await startTestServer(config));
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  for (const server of servers.values()) await server.close();
+});
 
 type Scenario = (origin: string) => Promise<HttpResult>;
 
@@ -71,11 +87,11 @@ test('every captured exchange has a scenario', () => {
 });
 
 describe.each(goldenNames())('%s', (name) => {
-  test('is reproduced byte for byte', async () => {
+  test.each(Object.keys(SERVERS))('is reproduced byte for byte by %s', async (label) => {
     const golden = readGolden(name);
     const scenario = scenarios[name];
     if (!scenario) throw new Error(`no scenario for ${name}`);
-    const actual = await scenario(server.origin);
+    const actual = await scenario((servers.get(label) as TestServer).origin);
 
     expect(actual.status).toBe(golden.status);
     expect(actual.headers['content-type']).toBe(golden.headers['content-type']);
