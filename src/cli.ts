@@ -2,13 +2,23 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from './clock';
-import { ConfigError, loadConfig, PACKAGE_ROOT, type Config, type ConfigInput } from './config';
+import {
+  ConfigError,
+  ConfigSchema,
+  flagOf,
+  loadConfig,
+  PACKAGE_ROOT,
+  type Config,
+  type ConfigInput,
+} from './config';
 import { createEmulator } from './emulator';
 import { createLogger, flushLogs } from './observability/logger';
 import { startServer } from './server';
+import { renderHelpSettings } from './settingsDocs';
 import { createTicketStore } from './tickets/createTicketStore';
 import type { TicketStore } from './tickets/TicketStore';
 import { UserDirectory } from './users/userDirectory';
+import { recordCommand } from './record/recordCommand';
 
 export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
@@ -16,36 +26,46 @@ export interface CliIo {
   readonly err: (line: string) => void;
 }
 
-const HELP = `Usage: asmx-emulator [serve] [options]
+const USAGE = `Usage: asmx-emulator [serve] [options]
        asmx-emulator tickets issue --user <name> [options]
        asmx-emulator tickets revoke <ticket> [options]
+       asmx-emulator record --upstream <url> --out <folder> [options]
 
 Serves ASMX services (the srv.asmx session service by default; any WSDL with the services setting)
 over SOAP 1.1, SOAP 1.2, HTTP GET and form POST until SIGTERM/SIGINT.
 
-Options (over environment variables, over the config file, over defaults):
-  --port <n>          TCP port (PORT, default 8080)
-  --host <addr>       address to listen on (HOST, default 127.0.0.1)
-  --store <kind>      memory | redis (STORE, default memory)
-  --redis-url <url>   Redis of --store redis (REDIS_URL)
-  --users <file>      users file (USERS_FILE)
+Options:
   --config <file>     JSON config file of settings by name (CONFIG_FILE)
-  --log-level <lvl>   fatal | error | warn | info | debug | trace | silent (LOG_LEVEL)
+  --user <name>       the user of tickets issue
+  --upstream <url>    record: the legacy service to record (http://legacy/srv.asmx)
+  --out <folder>      record: where the recording is written (WSDL, config.json, exchanges/, stubs/)
+  --users <file>      the same as --users-file
   -h, --help          this text
   -v, --version       the version
 
 Admin commands act on the configured store: Redis, or the memory store's SNAPSHOT_FILE
-(edit that file only while the service is stopped). Every setting: see the README.`;
+(edit that file only while the service is stopped).
+
+Settings: a flag over its environment variable, over the config file ("ticketTtlDays"), over the
+default. Lists are comma-separated. Every setting is checked at start; a bad one exits with code 2.`;
+
+/** The text of --help: usage, then every setting of the schema with its flag, variable and default. */
+export function helpText(): string {
+  return `${USAGE}\n${renderHelpSettings()}`;
+}
+
+/** Every setting is a string flag named after it (`--ticket-ttl-days`); the schema converts and checks. */
+const SETTING_FLAGS = Object.fromEntries(
+  Object.keys(ConfigSchema.shape).map((key) => [flagOf(key).slice(2), { type: 'string' as const }]),
+);
 
 const OPTIONS = {
-  port: { type: 'string' },
-  host: { type: 'string' },
-  store: { type: 'string' },
-  'redis-url': { type: 'string' },
+  ...SETTING_FLAGS,
   users: { type: 'string' },
   config: { type: 'string' },
-  'log-level': { type: 'string' },
   user: { type: 'string' },
+  upstream: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -70,17 +90,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   const { values, positionals } = parsed;
-  if (values.help) return print(io, HELP);
+  if (values.help) return print(io, helpText());
   if (values.version) return print(io, version());
 
-  const flags: Partial<ConfigInput> = {
-    ...(values.port !== undefined && { port: values.port as unknown as number }),
-    ...(values.host !== undefined && { host: values.host }),
-    ...(values.store !== undefined && { store: values.store as ConfigInput['store'] }),
-    ...(values['redis-url'] !== undefined && { redisUrl: values['redis-url'] }),
-    ...(values.users !== undefined && { usersFile: values.users }),
-    ...(values['log-level'] !== undefined && { logLevel: values['log-level'] as ConfigInput['logLevel'] }),
-  };
+  const given: Record<string, unknown> = {};
+  if (values.users !== undefined) given.usersFile = values.users;
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = (values as Record<string, unknown>)[flagOf(key).slice(2)];
+    if (value !== undefined) given[key] = value;
+  }
+  const flags = given as Partial<ConfigInput>;
   let config: Config;
   try {
     config = loadConfig({ flags, env: io.env, ...(values.config ? { file: values.config } : {}) });
@@ -91,6 +110,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   const [command = 'serve', sub, argument] = positionals;
   if (command === 'serve' && positionals.length <= 1) return serve(config, io);
+  if (command === 'record' && positionals.length === 1) return recordCommand(config, values.upstream, values.out, io);
   if (command === 'tickets' && sub === 'issue') return issueTicket(config, values.user, io);
   if (command === 'tickets' && sub === 'revoke') return revokeTicket(config, argument, io);
   io.err(`unknown command: ${positionals.join(' ')}\nRun asmx-emulator --help for the commands.`);

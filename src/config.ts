@@ -90,6 +90,20 @@ function checkRedisTopology(
   }
 }
 
+/** An upstream of forward mode: empty (none) or an http(s) URL of an ASMX service without credentials. */
+function upstreamUrlProblem(value: string): string | undefined {
+  if (value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL: allowed is the http(s) URL of the upstream ASMX service, e.g. "http://legacy/srv.asmx"';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http:// or https:// URL';
+  if (url.username || url.password) return 'must not carry credentials (the upstream is called with tickets)';
+  return undefined;
+}
+
 /** A JSON text (environment variable) or the value itself (config file, library use). */
 const jsonText = (value: unknown) => {
   if (typeof value !== 'string') return value;
@@ -113,6 +127,10 @@ export const ServiceEntrySchema = z
     wsdl: z.string().min(1),
     stubs: z.string().min(1).optional(),
     handlers: z.string().min(1).optional(),
+    /** Forward mode: operations nobody here answers go to this upstream ASMX service (`http://legacy/Orders.asmx`). */
+    upstream: z.string().superRefine(checked(upstreamUrlProblem)).optional(),
+    /** The upstream's trusted password, for its CreateTicketforUser (an upstream ticket per user). */
+    upstreamTrustedPassword: z.string().min(1).optional(),
   })
   .strict();
 
@@ -211,6 +229,10 @@ export const ConfigSchema = z
         message: 'two services have the same path (paths match case-insensitively, as on IIS)',
       }),
     seedTickets: z.string().default(''),
+    upstreamUrl: z.string().superRefine(checked(upstreamUrlProblem)).default(''),
+    upstreamTrustedPassword: z.string().default(''),
+    upstreamTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    upstreamMaxConcurrent: z.coerce.number().int().min(1).max(10_000).default(64),
     adminToken: z.string().default(''),
     journalSize: z.coerce.number().int().min(0).max(100_000).default(1000),
   })
@@ -280,19 +302,35 @@ export const SETTING_DOCS: { readonly [K in keyof Config]: SettingDoc } = {
     description: 'the password `CreateTicketforUser` expects in `TrustedUserPwd`',
   },
   usersFile: { group: 'services', value: '<file>', description: 'the users (see [Users](#users))' },
-  wsdlFile: { group: 'services', value: '<file>', description: 'the WSDL of the default `/srv.asmx` session service' },
+  wsdlFile: {
+    group: 'services',
+    value: '<file>',
+    description: 'the WSDL of the default `/srv.asmx` session service',
+  },
   trustProxy: {
     group: 'server',
-    description: 'honour `X-Forwarded-Proto`/`X-Forwarded-Host` for the addresses in the WSDL and `Secure` cookies',
+    description:
+      'honour `X-Forwarded-Proto`/`X-Forwarded-Host` for the addresses in the WSDL and `Secure` cookies',
   },
-  maxBodyBytes: { group: 'limits', value: '<bytes>', description: 'largest request body accepted (413 beyond)' },
-  store: { group: 'tickets', description: 'where tickets live: this process, or a Redis shared by every instance' },
+  maxBodyBytes: {
+    group: 'limits',
+    value: '<bytes>',
+    description: 'largest request body accepted (413 beyond)',
+  },
+  store: {
+    group: 'tickets',
+    description: 'where tickets live: this process, or a Redis shared by every instance',
+  },
   redisUrl: {
     group: 'tickets',
     value: '<url>',
     description: 'the Redis of `STORE=redis` (`redis://` or `rediss://`, with any password)',
   },
-  redisKeyPrefix: { group: 'tickets', value: '<text>', description: 'prefix of every Redis key (`<prefix>ticket:<ticket>`)' },
+  redisKeyPrefix: {
+    group: 'tickets',
+    value: '<text>',
+    description: 'prefix of every Redis key (`<prefix>ticket:<ticket>`)',
+  },
   redisCommandTimeoutMs: {
     group: 'tickets',
     value: '<ms>',
@@ -380,10 +418,17 @@ export const SETTING_DOCS: { readonly [K in keyof Config]: SettingDoc } = {
   webhookSecret: {
     group: 'signout',
     value: '<secret>',
-    description: 'key of the webhooks\' `X-Asmx-Signature-256` (HMAC-SHA256 of the body)',
+    description: "key of the webhooks' `X-Asmx-Signature-256` (HMAC-SHA256 of the body)",
   },
-  webhookMaxAttempts: { group: 'signout', description: 'deliveries of one webhook before it counts as failed' },
-  webhookTimeoutMs: { group: 'signout', value: '<ms>', description: 'one webhook delivery attempt gives up after this long' },
+  webhookMaxAttempts: {
+    group: 'signout',
+    description: 'deliveries of one webhook before it counts as failed',
+  },
+  webhookTimeoutMs: {
+    group: 'signout',
+    value: '<ms>',
+    description: 'one webhook delivery attempt gives up after this long',
+  },
   webhookRetryBaseMs: {
     group: 'signout',
     value: '<ms>',
@@ -394,14 +439,25 @@ export const SETTING_DOCS: { readonly [K in keyof Config]: SettingDoc } = {
     value: '<url>',
     description: '`/login` redirects here (`%next_page%` is replaced); none: `/login` answers 404',
   },
-  logLevel: { group: 'logs', description: 'JSON log lines on stdout from this level up; `info` logs every request' },
+  logLevel: {
+    group: 'logs',
+    description: 'JSON log lines on stdout from this level up; `info` logs every request',
+  },
   shutdownTimeoutMs: {
     group: 'limits',
     value: '<ms>',
     description: 'on SIGTERM/SIGINT, requests still busy after this long are cut',
   },
-  maxHeaderBytes: { group: 'limits', value: '<bytes>', description: 'largest request header block (431 beyond)' },
-  maxUrlBytes: { group: 'limits', value: '<bytes>', description: 'longest URL path, as IIS request filtering (404.14 beyond)' },
+  maxHeaderBytes: {
+    group: 'limits',
+    value: '<bytes>',
+    description: 'largest request header block (431 beyond)',
+  },
+  maxUrlBytes: {
+    group: 'limits',
+    value: '<bytes>',
+    description: 'longest URL path, as IIS request filtering (404.14 beyond)',
+  },
   maxQueryStringBytes: {
     group: 'limits',
     value: '<bytes>',
@@ -412,18 +468,50 @@ export const SETTING_DOCS: { readonly [K in keyof Config]: SettingDoc } = {
     value: '<ms>',
     description: 'the headers of a request must arrive within this long (408); at most `REQUEST_TIMEOUT_MS`',
   },
-  requestTimeoutMs: { group: 'limits', value: '<ms>', description: 'a whole request must arrive within this long (408)' },
-  keepAliveTimeoutMs: { group: 'limits', value: '<ms>', description: 'an idle keep-alive connection closes after this long' },
+  requestTimeoutMs: {
+    group: 'limits',
+    value: '<ms>',
+    description: 'a whole request must arrive within this long (408)',
+  },
+  keepAliveTimeoutMs: {
+    group: 'limits',
+    value: '<ms>',
+    description: 'an idle keep-alive connection closes after this long',
+  },
   services: {
     group: 'services',
     value: '<json>',
     defaultText: 'none',
-    description: 'more ASMX services, JSON (usually the config file\'s `services`, see [Serving any ASMX service](#serving-any-asmx-service))',
+    description:
+      "more ASMX services, JSON (usually the config file's `services`, see [Serving any ASMX service](#serving-any-asmx-service))",
   },
   seedTickets: {
     group: 'tickets',
     value: '<file>',
     description: 'a JSON file of tickets live from the start, `[{"ticket", "user"}]`',
+  },
+  upstreamUrl: {
+    group: 'services',
+    value: '<url>',
+    defaultText: 'none',
+    description:
+      'forward mode: operations of the default service that nothing here answers go to this ASMX service (see [Moving off the legacy server](#moving-off-the-legacy-server))',
+  },
+  upstreamTrustedPassword: {
+    group: 'services',
+    value: '<password>',
+    defaultText: 'none',
+    description:
+      "the upstream's trusted password: forwarded calls use upstream tickets from its `CreateTicketforUser`",
+  },
+  upstreamTimeoutMs: {
+    group: 'limits',
+    value: '<ms>',
+    description: 'a forwarded call the upstream has not answered after this long fails ([904])',
+  },
+  upstreamMaxConcurrent: {
+    group: 'limits',
+    description: 'forwarded calls under way at once, per upstream; more wait for a slot (within the timeout)',
   },
   adminToken: {
     group: 'server',

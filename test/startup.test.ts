@@ -35,3 +35,20 @@ test('a bad configuration value stops the start, naming the variable', async () 
   expect(code).toBe(2);
   expect(err).toContain('PORT="eighty"');
 });
+
+test.each([
+  [{ HEADERS_TIMEOUT_MS: '60000' }, 'HEADERS_TIMEOUT_MS="60000": must not exceed REQUEST_TIMEOUT_MS (30000)'],
+  [
+    { CLEAR_COOKIES: 'portal_session,bad\r\nname' },
+    'CLEAR_COOKIES="portal_session,bad\\r\\nname": "bad\\r\\nname" (item 2) is not a cookie name',
+  ],
+])('a configuration that would fail later (%j) stops the start with exit code 2', async (env, message) => {
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: '0', ...env } });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  // A start that is not refused would serve forever: stop it and report what it said.
+  const started = setTimeout(() => child.kill('SIGTERM'), 10_000);
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  clearTimeout(started);
+  expect([code, err]).toEqual([2, expect.stringContaining(message)]);
+});
