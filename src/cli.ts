@@ -110,7 +110,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   const [command = 'serve', sub, argument] = positionals;
   if (command === 'serve' && positionals.length <= 1) return serve(config, io);
-  if (command === 'record' && positionals.length === 1) return recordCommand(config, values.upstream, values.out, io);
+  if (command === 'record' && positionals.length === 1)
+    return recordCommand(config, values.upstream, values.out, io);
   if (command === 'tickets' && sub === 'issue') return issueTicket(config, values.user, io);
   if (command === 'tickets' && sub === 'revoke') return revokeTicket(config, argument, io);
   io.err(`unknown command: ${positionals.join(' ')}\nRun asmx-emulator --help for the commands.`);

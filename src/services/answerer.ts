@@ -2,8 +2,8 @@ import type { Arguments } from '../codec/values';
 import type { CallOutcome } from './callOutcome';
 import type { OperationHandlerFunction, Transport } from './handlerApi';
 
-/** Who answers an operation. Precedence: built-in, handler module, stubs; else not implemented. */
-export type AnswerSource = 'built-in' | 'handler' | 'stub';
+/** Who answers an operation. Precedence: built-in, handler module, stubs, the upstream (forward mode); else not implemented. */
+export type AnswerSource = 'built-in' | 'handler' | 'stub' | 'forward';
 
 /** What the transport knows of a call besides its arguments. */
 export interface CallFacts {
@@ -17,9 +17,9 @@ export interface CallFacts {
   readonly cookieOnlyAllowed?: (cookieTicket: string) => boolean;
 }
 
-/** A handler-module function or a stub file: typed value in and out, behind the ticket guard. */
+/** A handler-module function, a stub file or the upstream (forward mode): typed value in and out, behind the ticket guard. */
 export interface ValueAnswerer {
-  readonly source: 'handler' | 'stub';
+  readonly source: 'handler' | 'stub' | 'forward';
   /** The result value, or {@link UNHANDLED} to pass the call on (stubs whose rules do not match). */
   readonly call: OperationHandlerFunction;
 }

@@ -12,6 +12,7 @@ import { loadHandlerModule } from './handlerModule';
 import { buildServiceRuntime, type ServiceRuntime } from './serviceRuntime';
 import { sessionAnswerers } from './sessionService';
 import { loadStubFolder } from './stubs/stubFile';
+import type { Forwarding } from '../upstream/forwarding';
 
 export const DEFAULT_SERVICE_PATH = '/srv.asmx';
 
@@ -24,6 +25,20 @@ export function serviceEntries(config: Config): ServiceEntry[] {
   const entries = [...config.services];
   if (!entries.some((e) => e.path.toLowerCase() === DEFAULT_SERVICE_PATH)) {
     entries.unshift({ path: DEFAULT_SERVICE_PATH, wsdl: config.wsdlFile });
+  }
+  // UPSTREAM_URL is the upstream of the service at /srv.asmx, unless its entry names its own.
+  if (config.upstreamUrl) {
+    const at = entries.findIndex((e) => e.path.toLowerCase() === DEFAULT_SERVICE_PATH && !e.upstream);
+    const entry = entries[at];
+    if (entry) {
+      entries[at] = {
+        ...entry,
+        upstream: config.upstreamUrl,
+        ...(config.upstreamTrustedPassword
+          ? { upstreamTrustedPassword: config.upstreamTrustedPassword }
+          : {}),
+      };
+    }
   }
   // The longest path first, so a service below another one's folder is matched before it.
   return entries.sort((a, b) => b.path.length - a.path.length);
@@ -54,17 +69,20 @@ export function buildServices(
   handlerModules: ReadonlyMap<string, HandlerModule>,
   context: OperationContext,
   warn: (message: string) => void,
+  forwardings: ReadonlyMap<string, Forwarding> = new Map(),
 ): ServiceRuntime[] {
   const builtIns = sessionAnswerers(context);
   return entries.map((entry) => {
     const model = models.get(entry.path) ?? loadWsdl(entry.wsdl);
     const handlers = handlerModules.get(entry.path);
+    const forwarding = forwardings.get(entry.path);
     const runtime = buildServiceRuntime({
       path: entry.path,
       model,
       builtIns,
       ...(handlers ? { handlers } : {}),
       ...(entry.stubs ? { stubs: loadStubFolder(entry.stubs, model) } : {}),
+      ...(forwarding ? { forward: forwarding.forward } : {}),
     });
     for (const note of runtime.notes) warn(`${entry.path}: ${note}`);
     if (runtime.notImplemented.length > 0) {

@@ -1,5 +1,5 @@
 import type { OperationModel, ServiceModel } from '../contract/model';
-import type { Answerer, BuiltInAnswerer } from './answerer';
+import type { Answerer, BuiltInAnswerer, ValueAnswerer } from './answerer';
 import { isHttpParameterTypeSupported } from '../codec/dotnetParse';
 import type { HandlerModule, OperationHandlerFunction } from './handlerApi';
 
@@ -16,6 +16,8 @@ export interface ServiceParts {
   readonly builtIns?: ReadonlyMap<string, BuiltInAnswerer>;
   readonly handlers?: HandlerModule;
   readonly stubs?: StubAnswerers;
+  /** Forward mode: the answerer after the stubs, forwarding to the upstream (see src/upstream). */
+  readonly forward?: (operation: OperationModel) => ValueAnswerer;
 }
 
 /** A service ready to answer: its model, and who answers each operation, in precedence order. */
@@ -34,7 +36,7 @@ export interface ServiceRuntime {
 
 const NONE: ReadonlySet<string> = new Set();
 
-/** Composes a service from its parts. Precedence per operation: built-in, handler module, stubs. */
+/** Composes a service from its parts. Precedence per operation: built-in, handler module, stubs, the upstream. */
 export function buildServiceRuntime(parts: ServiceParts): ServiceRuntime {
   const byOperation = new Map<string, readonly Answerer[]>();
   const optional = new Map<string, ReadonlySet<string>>();
@@ -60,6 +62,8 @@ export function buildServiceRuntime(parts: ServiceParts): ServiceRuntime {
     }
     if (handler) answerers.push({ source: 'handler', call: handler });
     if (stub) answerers.push({ source: 'stub', call: stub });
+    // The emulator owns the sessions: a built-in operation is never forwarded.
+    if (parts.forward && answerers[0]?.source !== 'built-in') answerers.push(parts.forward(operation));
     if (answerers.length === 0) notImplemented.push(operation.name);
     byOperation.set(operation.name, answerers);
     const http = operation.protocols.has('httpGet') || operation.protocols.has('httpPost');

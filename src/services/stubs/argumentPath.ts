@@ -11,9 +11,12 @@ import { ticketParameter } from '../invoke';
 import { caseHint, describeType, quotedList } from './describe';
 
 export const USER_NAME = '$user';
+/** The transport of the request (`soap11`, `soap12`, `http-get`, `http-post`): recordings name it where answers differ by it. */
+export const TRANSPORT = '$transport';
 
 export type ResolvedName =
   | { readonly kind: 'user' }
+  | { readonly kind: 'transport' }
   | {
       readonly kind: 'argument';
       /** Member names from the arguments object down (`['info', 'Name']`). */
@@ -33,6 +36,7 @@ export function resolveName(
 ): ResolvedName | { readonly error: string } {
   // The ticket guard runs, and a request has a user, when the operation has a ticket parameter.
   const guarded = ticketParameter(operation) !== undefined;
+  if (name === TRANSPORT) return { kind: 'transport' };
   if (name === USER_NAME) {
     if (!guarded) {
       return {
@@ -92,6 +96,7 @@ export function resolveName(
 /** The value at a resolved name; undefined when it or an object on the way is absent or nil. */
 export function readName(resolved: ResolvedName, args: Arguments, context: HandlerContext): unknown {
   if (resolved.kind === 'user') return context.user?.username;
+  if (resolved.kind === 'transport') return context.transport;
   let value: unknown = args;
   for (const segment of resolved.segments) {
     if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;

@@ -133,7 +133,13 @@ export function compileWhen(
       continue;
     }
     let test: Test | string;
-    if (resolved.kind === 'user') {
+    if (resolved.kind === 'transport') {
+      const transports = ['soap11', 'soap12', 'http-get', 'http-post'];
+      test =
+        typeof expected === 'string' && transports.includes(expected)
+          ? (actual) => actual === expected
+          : `expected one of ${quotedList(transports)}, found ${describeJson(expected)}`;
+    } else if (resolved.kind === 'user') {
       test =
         expected === null
           ? isAbsent
@@ -144,7 +150,12 @@ export function compileWhen(
       test = compileExpected(expected, resolved.type, name);
     }
     if (typeof test === 'string') {
-      const type = resolved.kind === 'user' ? 'the user name' : describeType(resolved.type);
+      const type =
+        resolved.kind === 'user'
+          ? 'the user name'
+          : resolved.kind === 'transport'
+            ? 'the transport'
+            : describeType(resolved.type);
       problems.push(`${where}: when: "${name}" (${type}): ${test}`);
       continue;
     }
