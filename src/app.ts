@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
+import type { AdminControl } from './admin/adminControl';
+import { adminRoutes } from './admin/adminRoutes';
 import type { Config } from './config';
 import { SERVICE_PATH, type RequestListener } from './http/asmxHandler';
 import type { Metrics } from './observability/metrics';
@@ -17,6 +19,8 @@ export interface AppParts {
   readonly metrics: Metrics;
   /** The ASMX services, and the test of which URLs are theirs. */
   readonly handleServiceRequest: RequestListener & { isServicePath(url: string | undefined): boolean };
+  /** The control plane of `/_emulator/` (clock, faults, journal, sessions). */
+  readonly admin?: AdminControl;
 }
 
 /**
@@ -40,10 +44,17 @@ export function createRouter(parts: AppParts): express.Router {
     );
   });
   router.get('/metrics', (_req, res, next) => {
-    parts.metrics.registry
-      .metrics()
+    // Expiries are noticed when someone looks: a scrape counts those since the last look.
+    (parts.admin ? parts.admin.listSessions().catch(() => undefined) : Promise.resolve())
+      .then(() => parts.metrics.registry.metrics())
       .then((text) => res.type(parts.metrics.registry.contentType).send(text), next);
   });
+  if (parts.admin) {
+    router.use(
+      '/_emulator',
+      adminRoutes(parts.admin, { token: parts.config.adminToken, configuredHost: parts.config.host }),
+    );
+  }
   router.use(signOutRoutes(parts.config, parts.signOut, parts.context));
   return router;
 }

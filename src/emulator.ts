@@ -21,6 +21,9 @@ import {
 } from './services/loadServices';
 import type { ServiceRuntime } from './services/serviceRuntime';
 import { PlainErrors } from './errors/catalogue';
+import { AdminControl } from './admin/adminControl';
+import { SteerableClock } from './admin/steerableClock';
+import { createForwarding, type Forwarding } from './upstream/forwarding';
 import { plainError } from './transports/answer';
 
 export interface EmulatorOptions {
@@ -70,7 +73,8 @@ function nextRequestId(): string {
 /** Composes the emulator: WSDL, users, store, transports, routes, logs and metrics. */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const config = resolveConfig(options.config as Partial<ConfigInput>);
-  const clock = options.clock ?? systemClock;
+  // The emulator's clock: the given one (real time by default) plus the admin API's offset.
+  const clock = new SteerableClock(options.clock ?? systemClock);
   const logger = options.logger ?? createLogger(config.logLevel);
   const warn = (message: string) => logger.warn(message);
   const entries = serviceEntries(config);
@@ -80,8 +84,19 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const metrics = new Metrics(() => store.size());
   const configured = options.store
     ? { store: options.store, close: () => options.store?.close() ?? Promise.resolve() }
-    : createTicketStore(config, clock, warn, () => metrics.evictions.inc());
+    : createTicketStore(config, clock, warn, (ticket) => {
+        metrics.evictions.inc();
+        admin.evicted(ticket);
+      });
   const store = configured.store;
+  const admin = new AdminControl({
+    clock,
+    store,
+    users,
+    trustedPassword: config.trustedPassword,
+    journalSize: config.journalSize,
+    onSessionEnded: (reason) => metrics.sessionsEnded.labels(reason).inc(),
+  });
   const counters = metrics;
   const signOut = new SignOut(config, clock, warn, (result) => counters.webhookDeliveries.inc({ result }));
   const context: OperationContext = {
@@ -91,6 +106,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     trustedPassword: config.trustedPassword,
     onLogout: ({ ticket, userKey }) => {
       counters.logouts.inc();
+      admin.loggedOut(ticket);
+      // Forward mode: the session's upstream ticket ends upstream too (in the background).
+      for (const forwarding of forwardings.values()) forwarding.sessionEnded(ticket);
       // After the store revoked the ticket: a failure here is logged, and the LogOut still succeeds.
       try {
         signOut.webhooks.notify({ ticket, userKey, reason: 'logout' });
@@ -135,6 +153,25 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     } catch {
       // Nothing to tell: the logger itself may be what failed.
     }
+    try {
+      if (event.service !== '-' || event.call) {
+        admin.record({
+          service: event.service,
+          transport: event.transport,
+          operation: event.operation,
+          outcome: event.outcome,
+          status: event.status,
+          durationMs: event.durationMs,
+          client: {
+            address: event.req.socket.remoteAddress ?? '',
+            userAgent: event.req.headers['user-agent'] ?? '',
+          },
+          ...(event.call ? { call: event.call } : {}),
+        });
+      }
+    } catch (error) {
+      warn(`admin journal not written: ${(error as Error).message}`);
+    }
   };
   // Refusals in front of every handler (smuggling, IIS's URL limits, Node's parser), and the
   // requests that end without an answer.
@@ -151,10 +188,28 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
   });
   const models = readServiceModels(entries);
+  const forwardings = new Map<string, Forwarding>();
+  for (const entry of entries) {
+    const model = models.get(entry.path);
+    if (!entry.upstream || !model) continue;
+    forwardings.set(
+      entry.path,
+      createForwarding(
+        model,
+        {
+          url: entry.upstream,
+          trustedPassword: entry.upstreamTrustedPassword ?? '',
+          timeoutMs: config.upstreamTimeoutMs,
+          maxConcurrent: config.upstreamMaxConcurrent,
+        },
+        warn,
+      ),
+    );
+  }
   let services: readonly ServiceRuntime[] = [];
   let asmx: AsmxHandler | undefined;
   const compose = (handlerModules: Awaited<ReturnType<typeof loadHandlerModules>>) => {
-    services = buildServices(entries, models, handlerModules, context, warn);
+    services = buildServices(entries, models, handlerModules, context, warn, forwardings);
     asmx = createAsmxHandler({
       signOut,
       services,
@@ -171,6 +226,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       trustProxy: config.trustProxy,
       maxBodyBytes: config.maxBodyBytes,
       observe,
+      faults: admin.faults,
     });
   };
   // Without handler modules (ES modules load asynchronously) the services are ready at once, so
@@ -206,7 +262,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       },
     },
   );
-  const parts: AppParts = { config, store, context, signOut, metrics, handleServiceRequest };
+  const parts: AppParts = { config, store, context, signOut, metrics, handleServiceRequest, admin };
   const listener = createRequestListener(parts);
   return {
     ...parts,
@@ -217,6 +273,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     serverListeners: { clientError: hygiene.clientError, checkContinue: hygiene.checkContinue(listener) },
     router: () => createRouter(parts),
     close: async () => {
+      // One summary line of how this instance's sessions ended: the leak report at shutdown.
+      try {
+        const report = await admin.leakReport(15 * 60 * 1000);
+        logger.info({ sessions: report.totals, untracked: report.untracked }, 'session summary at shutdown');
+      } catch (error) {
+        warn(`session summary not computed: ${(error as Error).message}`);
+      }
       await signOut.webhooks.drain();
       await configured.close();
     },

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import contentType from 'content-type';
+import { setTimeout as delay } from 'node:timers/promises';
+import { faultEffect, type FaultInjector } from '../admin/faultBook';
 import type { OperationModel } from '../contract/model';
 import type { Arguments } from '../codec/values';
 import { HttpLayerErrors, PlainErrors, ProtocolErrors, type PlainError } from '../errors/catalogue';
@@ -42,9 +44,24 @@ export interface AsmxHandlerOptions {
   readonly maxBodyBytes: number;
   /** Told of every answered request, for logs and metrics. Must not throw. */
   readonly observe?: (event: RequestEvent) => void;
+  /** Faults armed through the admin API, met by calls before they run. */
+  readonly faults?: FaultInjector;
 }
 
-/** What one request was and how it ended; never the ticket or a password. */
+/**
+ * The call inside a request, for the admin layer (journal, sessions): raw arguments and the
+ * tickets it carried, which only the admin layer reads, and redacts.
+ */
+export interface CallRecord {
+  readonly operation: OperationModel;
+  readonly args: Arguments;
+  readonly cookieTicket: string | undefined;
+  outcome?: CallOutcome;
+  /** The kind of the injected fault the call met. */
+  fault?: string;
+}
+
+/** What one request was and how it ended; never the ticket or a password, except inside `call`. */
 export interface RequestEvent {
   readonly req: IncomingMessage;
   readonly service: string;
@@ -53,12 +70,15 @@ export interface RequestEvent {
   readonly outcome: string;
   readonly status: number;
   readonly durationMs: number;
+  /** The operation call, once decoded: for the admin layer only (it holds tickets and passwords). */
+  readonly call?: CallRecord;
 }
 
 interface RequestRecord {
   service: string;
   transport: string;
   operation: string;
+  call?: CallRecord;
 }
 
 /** Per-request notes (transport, operation) gathered on the way, read when the answer is sent. */
@@ -126,9 +146,32 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     facts: CallFacts,
     encode: (outcome: CallOutcome) => HttpAnswer,
   ): Promise<HttpAnswer> {
+    const call: CallRecord = { operation, args, cookieTicket: facts.cookieTicket };
+    note(req, { call });
+    // An armed fault the call meets answers instead of the operation, and changes nothing.
+    const faults = options.faults;
+    if (faults?.armed()) {
+      const fault = await faults.take({
+        service: service.path,
+        operation: operation.name,
+        transport: facts.transport,
+      });
+      if (fault) {
+        call.fault = fault.fault;
+        const effect = faultEffect(fault, operation.result?.type.kind === 'xmlNode');
+        if (effect.effect === 'http-500') return plainError(PlainErrors.internal());
+        if (effect.effect === 'reset') {
+          req.socket.destroy();
+          return plainError({ code: 'F_RESET_CONNECTION', status: 0, message: '' });
+        }
+        if (effect.effect === 'delay') await delay(effect.ms);
+        else return signOut.decorate(req, (call.outcome = effect.outcome), encode(effect.outcome));
+      }
+    }
     const guarded: CallFacts = { ...facts, cookieOnlyAllowed: (ticket) => signOut.csrf.allows(req, ticket) };
     const answerers = service.answerers(operation);
     const outcome = await invoke(service.path, operation, answerers, args, guarded, options.invoke);
+    call.outcome = outcome;
     let answer: HttpAnswer;
     try {
       answer = encode(outcome);
@@ -310,6 +353,8 @@ export function refuseBody(
 }
 
 function send(req: IncomingMessage, res: ServerResponse, answer: HttpAnswer): void {
+  // An injected reset-connection fault cut the connection: nothing to send.
+  if (req.socket.destroyed) return;
   const body = Buffer.from(answer.body, 'utf8');
   res.writeHead(answer.status, { ...answer.headers, 'Content-Length': body.length });
   res.end(body);

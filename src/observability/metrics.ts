@@ -30,6 +30,7 @@ export class Metrics {
   readonly evictions: Counter;
   readonly webhookDeliveries: Counter<'result'>;
   readonly unanswered: Counter<'reason'>;
+  readonly sessionsEnded: Counter<'reason'>;
 
   constructor(liveTickets: () => Promise<number>) {
     collectDefaultMetrics({ register: this.registry });
@@ -70,6 +71,13 @@ export class Metrics {
     });
     // Every reason from the start, so a rate of zero is a series and not a gap.
     for (const reason of UNANSWERED_REASONS) this.unanswered.labels(reason).inc(0);
+    this.sessionsEnded = new Counter({
+      name: 'asmx_sessions_ended_total',
+      help: 'Sessions ended, by reason: logout, expired (noticed at the next sessions listing, leak report, scrape or shutdown), evicted (memory store bound), admin (ended through /_emulator/)',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    for (const reason of ['logout', 'expired', 'evicted', 'admin']) this.sessionsEnded.labels(reason).inc(0);
     new Gauge({
       name: 'asmx_live_tickets',
       help: "Tickets held by the store: the memory store may count expired ones not yet purged; Redis counts this emulator's key prefix on every master (SCAN)",

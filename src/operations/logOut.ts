@@ -9,6 +9,11 @@ export const logOut: OperationHandler = async (input, { store, onLogout }) => {
   // The store's atomic removal decides: only the call that actually removed the ticket succeeds.
   const userKey = await store.revoke(ticket);
   if (userKey === undefined) return failure(DomainErrors.INVALID_TICKET);
-  onLogout?.({ ticket, userKey });
+  try {
+    onLogout?.({ ticket, userKey });
+  } catch {
+    // The ticket is revoked: a notification that fails (the emulator logs it) never turns the
+    // done LogOut into an error.
+  }
   return { ...success(), endedCookieSession: ticketFromCookie(input, 'AuthenticationTicket') };
 };

@@ -1,0 +1,250 @@
+import os from 'node:os';
+import type { CallRecord } from '../http/asmxHandler';
+import type { TicketStore } from '../tickets/TicketStore';
+import type { UserDirectory } from '../users/userDirectory';
+import { MemoryFaultBook, type FaultInjector } from './faultBook';
+import { addIsoDuration, parseIsoDuration } from './isoDuration';
+import { Journal, type JournalEntry } from './journal';
+import { redactArguments, ticketReference } from './redactArguments';
+import { SessionRegistry, type EndReason, type SessionClient } from './sessionRegistry';
+import type { SteerableClock } from './steerableClock';
+import { ticketHash } from './ticketHash';
+
+/** One answered service request, as the HTTP layer reports it (no request object). */
+export interface ObservedCall {
+  readonly service: string;
+  readonly transport: string;
+  readonly operation: string;
+  readonly outcome: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly client: SessionClient;
+  readonly call?: CallRecord;
+}
+
+/** Where the clock offset lives when several instances share it (Redis); absent: this process. */
+export interface SharedClockOffset {
+  /** The offset every instance uses now. */
+  load(): Promise<number>;
+  /** Sets it for every instance. */
+  save(offsetMs: number): Promise<void>;
+}
+
+export interface AdminControlOptions {
+  readonly clock: SteerableClock;
+  readonly store: TicketStore;
+  readonly users: UserDirectory;
+  readonly trustedPassword: string;
+  readonly journalSize: number;
+  readonly faults?: FaultInjector;
+  readonly sharedClock?: SharedClockOffset;
+  /** Told of every session end, for `asmx_sessions_ended_total{reason}`. */
+  readonly onSessionEnded?: (reason: EndReason) => void;
+}
+
+export interface ClockView {
+  readonly now: string;
+  readonly offsetMs: number;
+  /** True when the emulator's time is the base (real) time. */
+  readonly real: boolean;
+}
+
+/** The admin API's failures, by the status they answer. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parameters of the built-in sign-in operations holding the user name. */
+const USER_PARAMETERS = ['UID', 'UserName'];
+/** Parameters holding the ticket a call carries, besides any named authenticationTicket. */
+const TICKET_PARAMETERS = /^(authenticationticket|oldticket)$/i;
+
+/**
+ * The control plane tests steer: the clock, faults, the journal and the sessions, and the reset
+ * of all of them. Knows nothing of HTTP (adminRoutes.ts serves it).
+ */
+export class AdminControl {
+  readonly clock: SteerableClock;
+  readonly faults: FaultInjector;
+  readonly journal: Journal;
+  readonly sessions: SessionRegistry;
+  /** Names this instance in per-instance answers (the journal, sessions). */
+  readonly instance = `${os.hostname()}:${process.pid}`;
+  private readonly secrets: ReadonlySet<string>;
+
+  constructor(private readonly options: AdminControlOptions) {
+    this.clock = options.clock;
+    this.faults = options.faults ?? new MemoryFaultBook();
+    this.journal = new Journal(options.journalSize);
+    this.sessions = new SessionRegistry(options.onSessionEnded);
+    this.secrets = new Set([options.trustedPassword].filter(Boolean));
+  }
+
+  // ---- the clock
+
+  async clockView(): Promise<ClockView> {
+    if (this.options.sharedClock) this.clock.setOffset(await this.options.sharedClock.load());
+    const offsetMs = this.clock.offsetMs();
+    return { now: new Date(this.clock.now()).toISOString(), offsetMs, real: offsetMs === 0 };
+  }
+
+  /** Moves the clock by an ISO-8601 duration (`P30DT1H`); negative (`-P1D`) moves it back. */
+  async advanceClock(duration: string): Promise<ClockView> {
+    const parsed = parseIsoDuration(duration);
+    if (!parsed)
+      throw new AdminError(
+        400,
+        `"advance" must be an ISO-8601 duration such as P30DT1H, not ${JSON.stringify(duration)}`,
+      );
+    await this.clockView();
+    return this.setOffset(this.clock.offsetFor(addIsoDuration(this.clock.now(), parsed)));
+  }
+
+  /** Sets the emulator's time (ISO-8601 with a zone, e.g. `2027-01-01T00:00:00Z`). */
+  async setClock(time: string): Promise<ClockView> {
+    const epochMs = /(Z|[+-]\d\d:?\d\d)$/i.test(time) ? Date.parse(time) : NaN;
+    if (!Number.isFinite(epochMs)) {
+      throw new AdminError(
+        400,
+        `"set" must be an ISO-8601 time with a zone such as 2027-01-01T00:00:00Z, not ${JSON.stringify(time)}`,
+      );
+    }
+    return this.setOffset(this.clock.offsetFor(epochMs));
+  }
+
+  /** Back to real time. */
+  async resetClock(): Promise<ClockView> {
+    return this.setOffset(0);
+  }
+
+  private async setOffset(offsetMs: number): Promise<ClockView> {
+    await this.options.sharedClock?.save(offsetMs);
+    this.clock.setOffset(offsetMs);
+    return this.clockView();
+  }
+
+  // ---- calls: the journal and the sessions they open, use and end
+
+  /** Told of every answered service request. Must not throw (the caller guards it anyway). */
+  record(observed: ObservedCall): void {
+    if (observed.transport === 'docs') return;
+    const now = this.clock.now();
+    const call = observed.call;
+    const carried = call ? carriedTicket(call) : '';
+    const userArgument = call ? userOf(call.args) : undefined;
+    let user = (carried && this.sessions.userOf(carried)) || userArgument;
+    const outcome = call?.outcome;
+    if (call && outcome?.kind === 'value' && !call.fault) {
+      if (outcome.issuedTicket) {
+        const userKey = (userArgument ?? this.sessions.userOf(outcome.issuedTicket) ?? '').toLowerCase();
+        this.sessions.opened(outcome.issuedTicket, userKey, call.operation.name, observed.client, now);
+        user ??= userKey;
+      } else if (carried && outcome.code !== 'E901' && observed.operation !== 'isValidTicket') {
+        // A call its ticket let through slid that ticket's window (isValidTicket is passive).
+        this.sessions.used(carried, now);
+      }
+    }
+    if (!this.journal.enabled) return;
+    const secrets = carried ? new Set([...this.secrets, carried]) : this.secrets;
+    const entry: JournalEntry = {
+      seq: this.journal.nextSeq(),
+      time: new Date(now).toISOString(),
+      service: observed.service,
+      operation: observed.operation,
+      transport: observed.transport,
+      arguments: call ? redactArguments(call.args, secrets) : {},
+      user: user ? user.toLowerCase() : null,
+      ticketHash: carried ? ticketHash(carried) : null,
+      outcome: observed.outcome,
+      status: observed.status,
+      durationMs: Math.round(observed.durationMs * 100) / 100,
+      clientAddress: observed.client.address,
+      userAgent: observed.client.userAgent,
+      fault: call?.fault ?? null,
+    };
+    this.journal.add(entry);
+  }
+
+  /** A LogOut (any transport, or /logout) ended a ticket. */
+  loggedOut(ticket: string): void {
+    this.sessions.ended(ticket, 'logout');
+  }
+
+  /** The memory store's bound dropped a ticket. */
+  evicted(ticket: string): void {
+    this.sessions.ended(ticket, 'evicted');
+  }
+
+  // ---- sessions
+
+  async listSessions() {
+    return this.sessions.sweep((ticket) => this.options.store.peek(ticket));
+  }
+
+  async leakReport(idleThresholdMs: number) {
+    await this.listSessions();
+    return this.sessions.report(this.clock.now(), idleThresholdMs);
+  }
+
+  /**
+   * Issues a ticket for a user, as a sign-in would (the only admin answer that holds a ticket:
+   * the one the caller asked for).
+   */
+  async issueSession(userName: string, client: SessionClient) {
+    const user = this.options.users.find(userName);
+    if (!user) throw new AdminError(404, `no user ${JSON.stringify(userName)} in the users file`);
+    const userKey = user.username.toLowerCase();
+    const issued = await this.options.store.issue(userKey);
+    this.sessions.opened(issued.ticket, userKey, 'admin', client, this.clock.now());
+    return {
+      ticket: issued.ticket,
+      ticketHash: ticketHash(issued.ticket),
+      user: userKey,
+      expires: new Date(issued.expiresAt).toISOString(),
+    };
+  }
+
+  /** Ends a live session (named by its ticket or short hash) as an expiry would: no LogOut webhook. */
+  async endSession(ticketOrHash: string): Promise<{ ended: true; ticketHash: string }> {
+    const ticket = this.sessions.resolve(ticketOrHash) ?? ticketOrHash;
+    const userKey = ticket.length <= 64 ? await this.options.store.revoke(ticket) : undefined;
+    if (userKey === undefined) throw new AdminError(404, `no live session ${ticketReference(ticket)}`);
+    this.sessions.ended(ticket, 'admin');
+    return { ended: true, ticketHash: ticketHash(ticket) };
+  }
+
+  // ---- reset
+
+  /** Clears tickets (this emulator's only), the journal, faults and the clock. */
+  async reset(): Promise<void> {
+    const store = this.options.store as TicketStore & { clear?: () => void | Promise<void> };
+    if (typeof store.clear !== 'function') throw new AdminError(501, 'this ticket store cannot be cleared');
+    await store.clear();
+    this.sessions.reset();
+    this.journal.clear();
+    await this.faults.disarm();
+    await this.resetClock();
+  }
+}
+
+/** The ticket a call carried: its ticket parameter, or the `ticket` cookie when that is absent or empty. */
+function carriedTicket(call: CallRecord): string {
+  const param = call.operation.params.find((p) => TICKET_PARAMETERS.test(p.name));
+  if (!param) return '';
+  const given = call.args[param.name];
+  const ticket = typeof given === 'string' && given !== '' ? given : (call.cookieTicket ?? '');
+  return ticket.length <= 64 ? ticket : '';
+}
+
+function userOf(args: Readonly<Record<string, unknown>>): string | undefined {
+  for (const name of USER_PARAMETERS) {
+    const value = args[name];
+    if (typeof value === 'string' && value !== '') return value.toLowerCase();
+  }
+  return undefined;
+}

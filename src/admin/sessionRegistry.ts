@@ -1,0 +1,215 @@
+import type { TicketInfo } from '../tickets/TicketStore';
+import { ticketHash } from './ticketHash';
+
+/** Why a session ended: a LogOut, its expiry, the memory store's bound, or the admin API. */
+export type EndReason = 'logout' | 'expired' | 'evicted' | 'admin';
+export const END_REASONS: readonly EndReason[] = ['logout', 'expired', 'evicted', 'admin'];
+
+/** Who opened a session: the request's client. */
+export interface SessionClient {
+  readonly address: string;
+  readonly userAgent: string;
+}
+
+interface Tracked {
+  readonly ticket: string;
+  readonly hash: string;
+  readonly userKey: string;
+  readonly issuedAt: number;
+  lastUsedAt: number;
+  readonly operation: string;
+  readonly client: SessionClient;
+}
+
+/** A live session as `GET /_emulator/sessions` lists it: never the ticket itself. */
+export interface SessionView {
+  readonly user: string;
+  readonly ticketHash: string;
+  readonly issued: string;
+  readonly lastUsed: string;
+  readonly expires: string;
+  readonly operation: string;
+  readonly client: SessionClient;
+}
+
+/** The leak report's counts for one client or one user. */
+export interface LeakCounts {
+  loggedOut: number;
+  expiredWithoutLogout: number;
+  evictedWithoutLogout: number;
+  endedByAdmin: number;
+  open: number;
+  /** Open and unused for longer than the report's threshold. */
+  openIdle: number;
+}
+
+export interface LeakReport {
+  readonly idleThresholdMs: number;
+  readonly totals: LeakCounts;
+  readonly byClient: (LeakCounts & { readonly client: SessionClient })[];
+  readonly byUser: (LeakCounts & { readonly user: string })[];
+  /** Sessions opened while the registry was full, which it could not follow. */
+  readonly untracked: number;
+}
+
+/** Sessions followed at most; beyond it the oldest is no longer followed (and counted as untracked). */
+export const MAX_TRACKED_SESSIONS = 100_000;
+
+const zero = (): LeakCounts => ({
+  loggedOut: 0,
+  expiredWithoutLogout: 0,
+  evictedWithoutLogout: 0,
+  endedByAdmin: 0,
+  open: 0,
+  openIdle: 0,
+});
+
+const FIELD: Record<EndReason, keyof LeakCounts> = {
+  logout: 'loggedOut',
+  expired: 'expiredWithoutLogout',
+  evicted: 'evictedWithoutLogout',
+  admin: 'endedByAdmin',
+};
+
+const clientKey = (client: SessionClient) => `${client.userAgent}\u0000${client.address}`;
+
+/**
+ * The sessions this instance opened, followed from issue to end: who opened them, when they were
+ * last used, and how they ended. An expiry is noticed when the registry next looks at the store
+ * (a listing, a report, a metrics scrape, the shutdown). Knows nothing of HTTP.
+ */
+export class SessionRegistry {
+  private readonly open = new Map<string, Tracked>();
+  private readonly byHash = new Map<string, string>();
+  private endedByClient = new Map<string, { client: SessionClient; counts: LeakCounts }>();
+  private endedByUser = new Map<string, LeakCounts>();
+  private untracked = 0;
+  /** The users of recently ended sessions, so a call right after the end (a LogOut's own journal entry, a [901]) still names its user. */
+  private readonly endedUsers = new Map<string, string>();
+
+  constructor(private readonly onEnded: (reason: EndReason) => void = () => undefined) {}
+
+  opened(ticket: string, userKey: string, operation: string, client: SessionClient, at: number): void {
+    if (this.open.has(ticket)) return this.used(ticket, at);
+    if (this.open.size >= MAX_TRACKED_SESSIONS) {
+      const oldest = this.open.keys().next().value as string;
+      this.forget(oldest);
+      this.untracked++;
+    }
+    const hash = ticketHash(ticket);
+    this.open.set(ticket, { ticket, hash, userKey, issuedAt: at, lastUsedAt: at, operation, client });
+    this.byHash.set(hash, ticket);
+  }
+
+  used(ticket: string, at: number): void {
+    const session = this.open.get(ticket);
+    if (session) session.lastUsedAt = at;
+  }
+
+  /** The session ended; the metric counts every end, followed or not. */
+  ended(ticket: string, reason: EndReason): void {
+    this.onEnded(reason);
+    const session = this.open.get(ticket);
+    if (!session) return;
+    this.forget(ticket);
+    this.endedUsers.set(ticket, session.userKey);
+    if (this.endedUsers.size > 1024) this.endedUsers.delete(this.endedUsers.keys().next().value as string);
+    const field = FIELD[reason];
+    const key = clientKey(session.client);
+    const client = this.endedByClient.get(key) ?? { client: session.client, counts: zero() };
+    client.counts[field]++;
+    this.endedByClient.set(key, client);
+    const user = this.endedByUser.get(session.userKey) ?? zero();
+    user[field]++;
+    this.endedByUser.set(session.userKey, user);
+  }
+
+  /** The ticket of a followed session named by its ticket or its short hash. */
+  resolve(ticketOrHash: string): string | undefined {
+    if (this.open.has(ticketOrHash)) return ticketOrHash;
+    return this.byHash.get(ticketOrHash.replace(/^#/, '').toLowerCase());
+  }
+
+  userOf(ticket: string): string | undefined {
+    return this.open.get(ticket)?.userKey ?? this.endedUsers.get(ticket);
+  }
+
+  /**
+   * Looks at the store for every followed session: the dead ones ended by expiry (a LogOut,
+   * eviction or admin end would have been told already). Returns the live ones with their expiry.
+   */
+  async sweep(peek: (ticket: string) => Promise<TicketInfo | undefined>): Promise<SessionView[]> {
+    const live: SessionView[] = [];
+    for (const session of [...this.open.values()]) {
+      const info = await peek(session.ticket);
+      if (!this.open.has(session.ticket)) continue; // ended meanwhile, by someone else
+      if (!info) {
+        this.ended(session.ticket, 'expired');
+        continue;
+      }
+      live.push({
+        user: session.userKey,
+        ticketHash: session.hash,
+        issued: iso(session.issuedAt),
+        lastUsed: iso(session.lastUsedAt),
+        expires: iso(info.expiresAt),
+        operation: session.operation,
+        client: session.client,
+      });
+    }
+    return live;
+  }
+
+  /** The leak report, from what the last sweep left open. */
+  report(now: number, idleThresholdMs: number): LeakReport {
+    const clients = new Map<string, { client: SessionClient; counts: LeakCounts }>();
+    for (const [key, entry] of this.endedByClient)
+      clients.set(key, { client: entry.client, counts: { ...entry.counts } });
+    const users = new Map<string, LeakCounts>();
+    for (const [key, counts] of this.endedByUser) users.set(key, { ...counts });
+    for (const session of this.open.values()) {
+      const key = clientKey(session.client);
+      const client = clients.get(key) ?? { client: session.client, counts: zero() };
+      clients.set(key, client);
+      const user = users.get(session.userKey) ?? zero();
+      users.set(session.userKey, user);
+      const idle = now - session.lastUsedAt > idleThresholdMs;
+      for (const counts of [client.counts, user]) {
+        counts.open++;
+        if (idle) counts.openIdle++;
+      }
+    }
+    const totals = zero();
+    for (const { counts } of clients.values()) {
+      for (const field of Object.keys(totals) as (keyof LeakCounts)[]) totals[field] += counts[field];
+    }
+    return {
+      idleThresholdMs,
+      totals,
+      byClient: [...clients.values()].map(({ client, counts }) => ({ client, ...counts })),
+      byUser: [...users].map(([user, counts]) => ({ user, ...counts })),
+      untracked: this.untracked,
+    };
+  }
+
+  /** Forgets every session and count (the admin reset). */
+  reset(): void {
+    this.open.clear();
+    this.byHash.clear();
+    this.endedUsers.clear();
+    this.endedByClient = new Map();
+    this.endedByUser = new Map();
+    this.untracked = 0;
+  }
+
+  private forget(ticket: string): void {
+    const session = this.open.get(ticket);
+    if (!session) return;
+    this.open.delete(ticket);
+    this.byHash.delete(session.hash);
+  }
+}
+
+function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
