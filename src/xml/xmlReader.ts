@@ -157,8 +157,8 @@ function readReference(s: string, at: number): string | undefined {
       }
     } else {
       for (; ; j++, digits++) {
-        const d = s.charCodeAt(j);
-        if (d < 48 || d > 57) break;
+        const d = s.charCodeAt(j); // NaN past the end: no digit
+        if (!(d >= 48 && d <= 57)) break;
         if (code <= 0x10ffff) code = code * 10 + (d - 48);
       }
     }
@@ -228,13 +228,14 @@ function lookupNamespace(prefix: string, count: number): string | undefined {
 
 /**
  * Builds the element tree of a document in one pass, recording XmlReader positions. Meant for text
- * fast-xml-parser's validator accepted ({@link readXmlDocument} runs it first); it never throws on
- * other text, and refuses, with XmlReader's words and position, the malformed markup that
- * validator lets through: `<!` that starts neither a comment nor a CDATA section, an end tag
- * written `</x/>`, a comment, CDATA section or PI left open after the root element.
+ * fast-xml-parser's validator accepted ({@link readXmlDocument} runs it first); on any other text
+ * it never throws. It refuses, in XmlException's words and at its position, the malformed markup
+ * that validator lets through: `<!` starting neither a comment nor a CDATA section, an end tag
+ * written `</x/>` or `</x a="1" />`, a `=` where an attribute name should start, a comment, CDATA
+ * section or PI left open at the end.
  *
- * As `parseXmlDocument` did, the root is the first element; text, CDATA and further elements
- * after an empty root element are read and ignored.
+ * As `parseXmlDocument` did, the root is the first element; what the validator lets follow it
+ * (text after an empty root, further elements) is read and ignored.
  */
 export function readXmlTree(s: string): { root: XmlElement } | { error: ProtocolError } {
   const n = s.length;

@@ -1,5 +1,9 @@
+/**
+ * The reference for the request reader's differential tests: the document tree fast-xml-parser
+ * builds (validator first, then its parser), as the emulator read requests before its own reader.
+ */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ProtocolErrors, type ProtocolError } from '../../errors/catalogue';
+import { ProtocolErrors, type ProtocolError } from '../../src/errors/catalogue';
 
 /** An element of a parsed request with its namespace resolved. */
 export interface XmlElement {
