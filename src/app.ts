@@ -9,6 +9,7 @@ import type { OperationContext } from './operations/types';
 import { signOutRoutes } from './signout/routes';
 import type { SignOut } from './signout/signout';
 import type { TicketStore } from './tickets/TicketStore';
+import type { ShadowMode } from './shadow/shadowMode';
 
 /** What the routes beside /srv.asmx need of an emulator. */
 export interface AppParts {
@@ -21,6 +22,8 @@ export interface AppParts {
   readonly handleServiceRequest: RequestListener & { isServicePath(url: string | undefined): boolean };
   /** The control plane of `/_emulator/` (clock, faults, journal, sessions). */
   readonly admin?: AdminControl;
+  /** Shadow mode (SHADOW_UPSTREAM_URL), whose report `/_emulator/shadow` serves. */
+  readonly shadow?: ShadowMode;
 }
 
 /**
@@ -52,7 +55,11 @@ export function createRouter(parts: AppParts): express.Router {
   if (parts.admin) {
     router.use(
       '/_emulator',
-      adminRoutes(parts.admin, { token: parts.config.adminToken, configuredHost: parts.config.host }),
+      adminRoutes(parts.admin, {
+        token: parts.config.adminToken,
+        configuredHost: parts.config.host,
+        ...(parts.shadow ? { shadow: parts.shadow } : {}),
+      }),
     );
   }
   router.use(signOutRoutes(parts.config, parts.signOut, parts.context));

@@ -19,6 +19,7 @@ import { createTicketStore } from './tickets/createTicketStore';
 import type { TicketStore } from './tickets/TicketStore';
 import { UserDirectory } from './users/userDirectory';
 import { recordCommand } from './record/recordCommand';
+import { verifyCommand } from './verify/verifyCommand';
 
 export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
@@ -30,15 +31,21 @@ const USAGE = `Usage: asmx-emulator [serve] [options]
        asmx-emulator tickets issue --user <name> [options]
        asmx-emulator tickets revoke <ticket> [options]
        asmx-emulator record --upstream <url> --out <folder> [options]
+       asmx-emulator verify --upstream <url> [--target <url>] [--cases <folder>] [--report <folder>]
 
 Serves ASMX services (the srv.asmx session service by default; any WSDL with the services setting)
 over SOAP 1.1, SOAP 1.2, HTTP GET and form POST until SIGTERM/SIGINT.
 
 Options:
   --config <file>     JSON config file of settings by name (CONFIG_FILE)
-  --user <name>       the user of tickets issue
+  --user <name>       the user of tickets issue, and of verify's sign-ins (ASMX_VERIFY_USER)
   --upstream <url>    record: the legacy service to record (http://legacy/srv.asmx)
   --out <folder>      record: where the recording is written (WSDL, config.json, exchanges/, stubs/)
+  --upstream <url>    verify: the legacy service the target must answer like
+  --target <url>      verify: the service checked (default: an emulator started from --cases)
+  --cases <folder>    verify: a recording whose requests are replayed (default: generated from the WSDL)
+  --report <folder>   verify: where junit.xml and report.html are written
+  --password <text>   verify: the password of --user for sign-ins (ASMX_VERIFY_PASSWORD; never stored)
   --users <file>      the same as --users-file
   -h, --help          this text
   -v, --version       the version
@@ -66,6 +73,10 @@ const OPTIONS = {
   user: { type: 'string' },
   upstream: { type: 'string' },
   out: { type: 'string' },
+  target: { type: 'string' },
+  cases: { type: 'string' },
+  report: { type: 'string' },
+  password: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -112,6 +123,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (command === 'serve' && positionals.length <= 1) return serve(config, io);
   if (command === 'record' && positionals.length === 1)
     return recordCommand(config, values.upstream, values.out, io);
+  if (command === 'verify' && positionals.length === 1) return verifyCommand(config, values, io);
   if (command === 'tickets' && sub === 'issue') return issueTicket(config, values.user, io);
   if (command === 'tickets' && sub === 'revoke') return revokeTicket(config, argument, io);
   io.err(`unknown command: ${positionals.join(' ')}\nRun asmx-emulator --help for the commands.`);

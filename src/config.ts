@@ -23,6 +23,22 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/**
+ * Operations shadow mode does not copy by default: the ones that change state upstream (the
+ * session operations that issue or end tickets, and by name the writes). `Name*` is a prefix.
+ */
+export const DEFAULT_SHADOW_SKIP = [
+  'LogOut',
+  'AuthenticateUser',
+  'CreateTicketforUser',
+  'RenewTicket',
+  'Create*',
+  'Delete*',
+  'Upload*',
+  'Set*',
+  'Update*',
+] as const;
+
 /** A comma-separated list (environment) or an array (library use). */
 const list = z
   .union([z.array(z.string()), z.string()])
@@ -233,6 +249,14 @@ export const ConfigSchema = z
     upstreamTrustedPassword: z.string().default(''),
     upstreamTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
     upstreamMaxConcurrent: z.coerce.number().int().min(1).max(10_000).default(64),
+    shadowUpstreamUrl: z.string().superRefine(checked(upstreamUrlProblem)).default(''),
+    shadowSkip: z
+      .union([z.array(z.string()), z.string()])
+      .transform((value) =>
+        (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter(Boolean),
+      )
+      .default([...DEFAULT_SHADOW_SKIP]),
+    shadowQueueSize: z.coerce.number().int().min(1).max(100_000).default(100),
     adminToken: z.string().default(''),
     journalSize: z.coerce.number().int().min(0).max(100_000).default(1000),
   })
@@ -512,6 +536,25 @@ export const SETTING_DOCS: { readonly [K in keyof Config]: SettingDoc } = {
   upstreamMaxConcurrent: {
     group: 'limits',
     description: 'forwarded calls under way at once, per upstream; more wait for a slot (within the timeout)',
+  },
+  shadowUpstreamUrl: {
+    group: 'services',
+    value: '<url>',
+    defaultText: 'none',
+    description:
+      'shadow mode: a copy of each call to the default service goes to this ASMX service in the background and its answer is compared (`/_emulator/shadow`; upstream tickets from `UPSTREAM_TRUSTED_PASSWORD`)',
+  },
+  shadowSkip: {
+    group: 'services',
+    value: '<name,…>',
+    defaultText: DEFAULT_SHADOW_SKIP.join(','),
+    description:
+      'operations shadow mode never copies (`Name*`: every operation starting with Name); the default leaves out what changes state',
+  },
+  shadowQueueSize: {
+    group: 'limits',
+    description:
+      'shadow copies waiting for the upstream at most; beyond it a copy is dropped (counted), never the answer delayed',
   },
   adminToken: {
     group: 'server',

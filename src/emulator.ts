@@ -25,6 +25,7 @@ import { AdminControl } from './admin/adminControl';
 import { SteerableClock } from './admin/steerableClock';
 import { createForwarding, type Forwarding } from './upstream/forwarding';
 import { plainError } from './transports/answer';
+import { createShadowMode, type ShadowMode } from './shadow/shadowMode';
 
 export interface EmulatorOptions {
   /** Settings by name (see the README's table); validated like the environment. */
@@ -118,28 +119,41 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
   };
 
-  // prom-client hashes a label object on every call; the children per label set are kept instead.
-  const requestCounters = new Map<string, { inc(): void }>();
-  const durations = new Map<string, { observe(value: number): void }>();
+  // Bound once per service, transport and operation (and outcome), not per request: prom-client
+  // hashes a label object on every call, and pino serialises a child's bindings once, at bind.
+  interface Bound {
+    readonly log: Logger;
+    readonly duration: { observe(value: number): void };
+    readonly requests: Map<string, { inc(): void }>;
+  }
+  const bound = new Map<string, Bound>();
+  const bind = (event: RequestEvent): Bound => {
+    const key = `${event.service}\u0000${event.transport}\u0000${event.operation}`;
+    let entry = bound.get(key);
+    if (!entry) {
+      const { service, transport, operation } = event;
+      entry = {
+        log: logger.child({ service, transport, operation }),
+        duration: counters.duration.labels(transport),
+        requests: new Map(),
+      };
+      bound.set(key, entry);
+    }
+    return entry;
+  };
   const count = (event: RequestEvent) => {
-    const key = `${event.operation}\u0000${event.transport}\u0000${event.outcome}`;
-    let requests = requestCounters.get(key);
-    if (!requests)
-      requestCounters.set(
-        key,
-        (requests = counters.requests.labels(event.operation, event.transport, event.outcome)),
-      );
+    const entry = bind(event);
+    let requests = entry.requests.get(event.outcome);
+    if (!requests) {
+      requests = counters.requests.labels(event.operation, event.transport, event.outcome);
+      entry.requests.set(event.outcome, requests);
+    }
     requests.inc();
-    let duration = durations.get(event.transport);
-    if (!duration) durations.set(event.transport, (duration = counters.duration.labels(event.transport)));
-    duration.observe(event.durationMs / 1000);
-    if (logger.isLevelEnabled('info')) {
-      logger.info({
+    entry.duration.observe(event.durationMs / 1000);
+    if (entry.log.isLevelEnabled('info')) {
+      entry.log.info({
         requestId: event.req.headers['x-request-id'] ?? nextRequestId(),
         method: event.req.method,
-        service: event.service,
-        transport: event.transport,
-        operation: event.operation,
         outcome: event.outcome,
         status: event.status,
         ms: Math.round(event.durationMs * 100) / 100,
@@ -153,6 +167,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     } catch {
       // Nothing to tell: the logger itself may be what failed.
     }
+    shadow?.observe(event);
     try {
       if (event.service !== '-' || event.call) {
         admin.record({
@@ -204,6 +219,26 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         },
         warn,
       ),
+    );
+  }
+  // Shadow mode: copies of the default service's calls go to SHADOW_UPSTREAM_URL, compared there.
+  let shadow: ShadowMode | undefined;
+  const shadowed = entries.find((entry) => entry.path.toLowerCase() === '/srv.asmx');
+  const shadowModel = shadowed && models.get(shadowed.path);
+  if (config.shadowUpstreamUrl && shadowed && shadowModel) {
+    shadow = createShadowMode(
+      {
+        url: config.shadowUpstreamUrl,
+        servicePath: shadowed.path,
+        skip: config.shadowSkip,
+        queueSize: config.shadowQueueSize,
+        timeoutMs: config.upstreamTimeoutMs,
+        trustedPassword: config.upstreamTrustedPassword,
+      },
+      shadowModel,
+      store,
+      metrics,
+      warn,
     );
   }
   let services: readonly ServiceRuntime[] = [];
@@ -262,7 +297,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       },
     },
   );
-  const parts: AppParts = { config, store, context, signOut, metrics, handleServiceRequest, admin };
+  const parts: AppParts = {
+    config,
+    store,
+    context,
+    signOut,
+    metrics,
+    handleServiceRequest,
+    admin,
+    ...(shadow ? { shadow } : {}),
+  };
   const listener = createRequestListener(parts);
   return {
     ...parts,
@@ -280,6 +324,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       } catch (error) {
         warn(`session summary not computed: ${(error as Error).message}`);
       }
+      shadow?.close();
       await signOut.webhooks.drain();
       await configured.close();
     },

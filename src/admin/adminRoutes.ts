@@ -6,11 +6,15 @@ import { renderDashboard } from './dashboard';
 import { FaultSpecSchema } from './faultBook';
 import { addIsoDuration, parseIsoDuration } from './isoDuration';
 import type { JournalFilter } from './journal';
+import { shadowReportHtml } from '../shadow/shadowReport';
+import type { ShadowMode } from '../shadow/shadowMode';
 
 export interface AdminRoutesOptions {
   readonly token: string;
   /** The configured listening address, when the request's server cannot tell its own. */
   readonly configuredHost: string;
+  /** Shadow mode, when on: its report at `/shadow`. */
+  readonly shadow?: ShadowMode;
 }
 
 /** The default idle threshold of the leak report: open and unused for longer than this. */
@@ -240,6 +244,21 @@ export function adminRoutes(admin: AdminControl, options: AdminRoutesOptions): e
       return { body: ended, notice: `session #${ended.ticketHash} ended` };
     }),
   );
+
+  // Shadow mode's report: JSON to `Accept: application/json` or `?format=json`, else a page.
+  router.get('/shadow', (req, res) => {
+    const shadow = options.shadow;
+    if (!shadow) return res.status(404).json({ error: 'shadow mode is off: set SHADOW_UPSTREAM_URL' });
+    const view = shadow.view();
+    if (req.query.format === 'json' || req.accepts(['html', 'json']) === 'json') return res.json(view);
+    res
+      .set(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+      )
+      .type('html')
+      .send(shadowReportHtml(view));
+  });
 
   router.post(
     '/reset',

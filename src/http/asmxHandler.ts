@@ -72,6 +72,9 @@ export interface RequestEvent {
   readonly durationMs: number;
   /** The operation call, once decoded: for the admin layer only (it holds tickets and passwords). */
   readonly call?: CallRecord;
+  /** The request body as read, and the answer sent: for shadow mode only (they hold tickets and passwords). */
+  readonly requestBody?: Buffer;
+  readonly answer?: HttpAnswer;
 }
 
 interface RequestRecord {
@@ -79,6 +82,7 @@ interface RequestRecord {
   transport: string;
   operation: string;
   call?: CallRecord;
+  requestBody?: Buffer;
 }
 
 /** Per-request notes (transport, operation) gathered on the way, read when the answer is sent. */
@@ -192,6 +196,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     note(req, { transport: version.transport });
     const body = await readBody(req, options.maxBodyBytes);
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
+    note(req, { requestBody: body.body });
     const cookie = ticketCookie(req.headers.cookie);
     const decoded = decodeSoap(
       version,
@@ -290,6 +295,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     }
     const body = await readBody(req, options.maxBodyBytes);
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
+    note(req, { requestBody: body.body });
     const decoded = decodeHttpPost(operation, body.body, media.parameters.charset, optional);
     if ('unsupportedCharset' in decoded) {
       return plainError(PlainErrors.requestFormatInvalid(req.headers['content-type'] ?? ''));
@@ -331,6 +337,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
             outcome: result.outcome ?? 'page',
             status: result.status,
             durationMs: performance.now() - started,
+            answer: result,
           });
         } catch {
           // Logs and metrics never undo an answer that is out (a done LogOut's included), nor

@@ -31,6 +31,8 @@ export class Metrics {
   readonly webhookDeliveries: Counter<'result'>;
   readonly unanswered: Counter<'reason'>;
   readonly sessionsEnded: Counter<'reason'>;
+  readonly shadowComparisons: Counter<'operation' | 'result'>;
+  readonly shadowDropped: Counter;
 
   constructor(liveTickets: () => Promise<number>) {
     collectDefaultMetrics({ register: this.registry });
@@ -78,6 +80,17 @@ export class Metrics {
       registers: [this.registry],
     });
     for (const reason of ['logout', 'expired', 'evicted', 'admin']) this.sessionsEnded.labels(reason).inc(0);
+    this.shadowComparisons = new Counter({
+      name: 'asmx_shadow_comparisons_total',
+      help: "Shadow mode: calls copied to the upstream, by operation and result: match, difference, error (the upstream's answer did not come)",
+      labelNames: ['operation', 'result'],
+      registers: [this.registry],
+    });
+    this.shadowDropped = new Counter({
+      name: 'asmx_shadow_dropped_total',
+      help: 'Shadow mode: copies not sent because the queue (SHADOW_QUEUE_SIZE) was full',
+      registers: [this.registry],
+    });
     new Gauge({
       name: 'asmx_live_tickets',
       help: "Tickets held by the store: the memory store may count expired ones not yet purged; Redis counts this emulator's key prefix on every master (SCAN)",
