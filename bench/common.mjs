@@ -28,6 +28,7 @@ const SOAP11_HEADERS = {
   'Content-Type': 'text/xml; charset=utf-8',
   SOAPAction: '"http://tempuri.org/LogOut"',
 };
+const SOAP12_HEADERS = { 'Content-Type': 'application/soap+xml; charset=utf-8' };
 const FORM_HEADERS = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
 /** The SOAP 1.1 LogOut request a generated .NET proxy sends. */
@@ -39,6 +40,29 @@ function soap11LogOut(ticket) {
     '<soap:Body><LogOut xmlns="http://tempuri.org/">' +
     `<AuthenticationTicket>${ticket}</AuthenticationTicket>` +
     '</LogOut></soap:Body></soap:Envelope>'
+  );
+}
+
+/** The SOAP 1.2 LogOut request a generated .NET proxy sends (the action is in the Content-Type, optional). */
+function soap12LogOut(ticket) {
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    '<soap12:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ' +
+    'xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap12="http://www.w3.org/2003/05/soap-envelope">' +
+    '<soap12:Body><LogOut xmlns="http://tempuri.org/">' +
+    `<AuthenticationTicket>${ticket}</AuthenticationTicket>` +
+    '</LogOut></soap12:Body></soap12:Envelope>'
+  );
+}
+
+/** GetDocumentInfo of the typed example (examples/inforouter-documents), as fixtures/typed sends it. */
+export const DOCUMENT_PATH = '/Finance/Reports/Q1.pdf';
+function soap11GetDocumentInfo(ticket) {
+  return (
+    '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">' +
+    '<soap:Body><GetDocumentInfo xmlns="http://tempuri.org/">' +
+    `<authenticationTicket>${ticket}</authenticationTicket><path>${DOCUMENT_PATH}</path>` +
+    '</GetDocumentInfo></soap:Body></soap:Envelope>'
   );
 }
 
@@ -85,6 +109,33 @@ export const SCENARIOS = [
       path: '/srv.asmx',
       headers: SOAP11_HEADERS,
       body: soap11LogOut(ticket),
+    }),
+  },
+  {
+    name: 'soap12-logout-901',
+    label: 'SOAP 1.2 LogOut [901]',
+    golden: 'soap12-logout-again',
+    marker: MARKER_901,
+    nodeSoap: true,
+    request: () => ({
+      method: 'POST',
+      path: '/srv.asmx',
+      headers: SOAP12_HEADERS,
+      body: soap12LogOut(UNKNOWN_TICKET),
+    }),
+  },
+  {
+    name: 'soap12-logout-ok',
+    label: 'SOAP 1.2 LogOut ok',
+    golden: 'soap12-logout-ok',
+    marker: MARKER_OK,
+    tickets: 'consume',
+    nodeSoap: true,
+    request: (ticket) => ({
+      method: 'POST',
+      path: '/srv.asmx',
+      headers: SOAP12_HEADERS,
+      body: soap12LogOut(ticket),
     }),
   },
   {
@@ -154,6 +205,42 @@ export const SCENARIOS = [
     }),
   },
 ];
+
+/**
+ * The typed example's GetDocumentInfo (a complex result): the same live ticket on every request.
+ * No golden file: the floor answers what the emulator answered (bench/phases/typed.mjs captures it).
+ */
+const MARKER_DOCUMENT = '<Name>Q1.pdf</Name>';
+SCENARIOS.push(
+  {
+    name: 'soap11-docinfo',
+    label: 'SOAP 1.1 GetDocumentInfo',
+    marker: MARKER_DOCUMENT,
+    tickets: 'cycle',
+    nodeSoap: false,
+    request: (ticket) => ({
+      method: 'POST',
+      path: '/srv.asmx',
+      headers: {
+        'Content-Type': 'text/xml; charset=utf-8',
+        SOAPAction: '"http://tempuri.org/GetDocumentInfo"',
+      },
+      body: soap11GetDocumentInfo(ticket),
+    }),
+  },
+  {
+    name: 'get-docinfo',
+    label: 'HTTP GET GetDocumentInfo',
+    marker: MARKER_DOCUMENT,
+    tickets: 'cycle',
+    nodeSoap: false,
+    request: (ticket) => ({
+      method: 'GET',
+      path: `/srv.asmx/GetDocumentInfo?authenticationTicket=${ticket}&path=${encodeURIComponent(DOCUMENT_PATH)}`,
+      headers: {},
+    }),
+  },
+);
 
 export function scenarioByName(name) {
   const scenario = SCENARIOS.find((s) => s.name === name);

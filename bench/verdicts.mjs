@@ -1,0 +1,179 @@
+// The table and the PASS/MISS line of every target, from the results of the phases.
+import {
+  TARGETS,
+  describeRun,
+  doubtful,
+  fmtCount,
+  fmtInt,
+  fmtMs,
+  fmtP99,
+  fmtRatio,
+  log,
+  settings,
+} from './harness.mjs';
+import { FULL_STORE_ROUNDS } from './phases/store.mjs';
+
+export function printTable(throughput, latency) {
+  const header = [
+    'scenario',
+    'emulator req/s',
+    'p50 ms',
+    'p99 ms',
+    'floor req/s',
+    'x floor',
+    'node-soap req/s',
+    'x node-soap',
+    'p99 @70% ms',
+    'floor p99 @70%',
+  ];
+  const rows = settings.scenarios
+    .filter((name) => throughput[name]?.emulator)
+    .map((name) => {
+      const row = throughput[name];
+      return [
+        name,
+        fmtInt(row.emulator.rps),
+        fmtMs(row.emulator.latencyMs.p50),
+        fmtMs(row.emulator.latencyMs.p99),
+        fmtInt(row.floor.rps),
+        fmtRatio(row.floorRatio),
+        row.nodeSoap ? fmtInt(row.nodeSoap.rps) : 'n/a',
+        fmtRatio(row.nodeSoapRatio, 'x'),
+        latency[name] ? fmtP99(latency[name].emulator) : '-',
+        latency[name] ? fmtP99(latency[name].floor) : '-',
+      ];
+    });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  log('');
+  log(line(header));
+  log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) log(line(row));
+  log('');
+  log(
+    "(p50/p99: closed loop, autocannon, whole milliseconds. p99 @70%: open loop at 70 % of the server's own\n" +
+      " maximum, from the instant each request was due; the floor's shows what the machine allows any server.\n" +
+      ' ! = the load generator fell behind: that figure is partly its own.)',
+  );
+}
+
+/** The typed scenarios: emulator against a floor answering the same bytes. */
+export function printTypedTable(typed) {
+  log('');
+  log('typed example (GetDocumentInfo)                 emulator req/s  floor req/s  x floor  p99 ms');
+  for (const row of Object.values(typed)) {
+    log(
+      `  ${row.label.padEnd(46)} ${fmtInt(row.emulator.rps).padStart(14)} ${fmtInt(row.floor.rps).padStart(12)}` +
+        ` ${fmtRatio(row.floorRatio).padStart(8)} ${fmtMs(row.emulator.latencyMs.p99).padStart(7)}`,
+    );
+  }
+}
+
+export function verdicts(results) {
+  const lines = [];
+  const add = (target, figure, pass, note = '', unsure = false) =>
+    lines.push({ target, figure, pass, note, unsure });
+  const { throughput = {}, latency = {}, typed = {}, parse, memory, fullStore, startup } = results;
+  for (const name of settings.scenarios) {
+    const row = throughput[name];
+    if (!row?.emulator) continue;
+    const suspect = [...describeRun(row.emulator), ...describeRun(row.floor)].join('; ');
+    add(
+      `${name}: throughput >= ${TARGETS.floorRatio} x floor`,
+      fmtRatio(row.floorRatio),
+      row.floorRatio >= TARGETS.floorRatio,
+      suspect,
+      doubtful(row.emulator, row.floor),
+    );
+    if (row.nodeSoap) {
+      add(
+        `${name}: throughput >= ${TARGETS.nodeSoapRatio} x node-soap`,
+        fmtRatio(row.nodeSoapRatio, 'x'),
+        row.nodeSoapRatio >= TARGETS.nodeSoapRatio,
+        describeRun(row.nodeSoap).join('; '),
+        doubtful(row.emulator, row.nodeSoap),
+      );
+    } else {
+      add(
+        `${name}: throughput >= ${TARGETS.nodeSoapRatio} x node-soap`,
+        'n/a',
+        undefined,
+        'node-soap has no HTTP GET/POST binding',
+      );
+    }
+    const paced = latency[name]?.emulator;
+    if (paced) {
+      const p99 = paced.latencyMs.p99;
+      const floorP99 = latency[name].floor.latencyMs.p99;
+      add(
+        `${name}: p99 at ${TARGETS.latencyLoad * 100}% of max (${fmtInt(paced.rate)} req/s) <= ${TARGETS.p99VsFloor} x the floor's at ${TARGETS.latencyLoad * 100}% of its own`,
+        `${fmtMs(p99)} ms (${fmtRatio(p99 / floorP99, ' x')})`,
+        p99 <= TARGETS.p99VsFloor * floorP99 && !paced.unanswered,
+        [
+          `floor at ${TARGETS.latencyLoad * 100}% of its max: ${fmtMs(floorP99)} ms`,
+          ...describeRun(paced),
+        ].join('; '),
+        doubtful(paced),
+      );
+    }
+  }
+  for (const [name, row] of Object.entries(typed)) {
+    add(
+      `${name}: throughput >= ${TARGETS.typedFloorRatio} x a floor answering the same bytes`,
+      fmtRatio(row.floorRatio),
+      row.floorRatio >= TARGETS.typedFloorRatio,
+      [...describeRun(row.emulator), ...describeRun(row.floor)].join('; '),
+      doubtful(row.emulator, row.floor),
+    );
+  }
+  const big = parse?.results.find((r) => r.request.startsWith('UpdateDocumentInfo'));
+  if (big) {
+    add(
+      `parse + bind of a ${(big.bytes / 1024).toFixed(0)} KB SOAP request (UpdateDocumentInfo) <= ${TARGETS.parseBindUs} µs`,
+      `${big.usPerCall} µs`,
+      big.usPerCall <= TARGETS.parseBindUs,
+      parse.results
+        .filter((r) => r !== big)
+        .map((r) => `${r.request}: ${r.usPerCall} µs`)
+        .join('; '),
+    );
+  }
+  if (memory) {
+    add(
+      `memory: <= ${TARGETS.bytesPerTicket} B of heap per ticket (${fmtCount(memory.tickets)} tickets)`,
+      `${memory.totalBytesPerTicket.toFixed(0)} B`,
+      memory.totalBytesPerTicket <= TARGETS.bytesPerTicket,
+      `JS heap ${memory.heapBytesPerTicket.toFixed(0)} B + typed arrays ${memory.arrayBufferBytesPerTicket.toFixed(0)} B`,
+    );
+  }
+  if (fullStore) {
+    add(
+      `full store: throughput with ${fmtCount(settings.storeTickets)} tickets >= ${TARGETS.fullStoreRatio} x with ${fmtCount(settings.smallStoreTickets)}`,
+      fmtRatio(fullStore.ratio),
+      fullStore.ratio >= TARGETS.fullStoreRatio,
+      `isValidTicket on live tickets, mean of ${FULL_STORE_ROUNDS}: ${fmtInt(fullStore.rps[settings.storeTickets])} vs ` +
+        `${fmtInt(fullStore.rps[settings.smallStoreTickets])} req/s`,
+      doubtful(...Object.values(fullStore.runs).flat()),
+    );
+  }
+  if (startup) {
+    add(
+      `startup: spawn to first answer <= ${TARGETS.startupMs} ms (median of ${settings.startupRuns})`,
+      `${fmtMs(startup.medianMs)} ms`,
+      startup.medianMs <= TARGETS.startupMs,
+      `bare node:http ${fmtMs(startup.bareNodeMedianMs)} ms`,
+    );
+  }
+  log('');
+  for (const { target, figure, pass, note, unsure } of lines) {
+    const verdict = (pass === undefined ? 'n/a' : pass ? 'PASS' : 'MISS') + (unsure ? '?' : ' ');
+    log(`${verdict.padEnd(5)} ${target}: ${figure}${note ? `   [${note}]` : ''}`);
+  }
+  if (lines.some((line) => line.unsure)) {
+    log(
+      '\n? = measured while something was off (see the note): repeat on a quiet machine before trusting it.',
+    );
+  }
+  return lines;
+}
