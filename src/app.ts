@@ -10,6 +10,7 @@ import { signOutRoutes } from './signout/routes';
 import type { SignOut } from './signout/signout';
 import type { TicketStore } from './tickets/TicketStore';
 import type { ShadowMode } from './shadow/shadowMode';
+import type { UsageBook } from './usage/usageBook';
 
 /** What the routes beside /srv.asmx need of an emulator. */
 export interface AppParts {
@@ -24,6 +25,8 @@ export interface AppParts {
   readonly admin?: AdminControl;
   /** Shadow mode (SHADOW_UPSTREAM_URL), whose report `/_emulator/shadow` serves. */
   readonly shadow?: ShadowMode;
+  /** The switch-over report's counts, which `/_emulator/usage` serves. */
+  readonly usage?: UsageBook;
 }
 
 /**
@@ -59,6 +62,7 @@ export function createRouter(parts: AppParts): express.Router {
         token: parts.config.adminToken,
         configuredHost: parts.config.host,
         ...(parts.shadow ? { shadow: parts.shadow } : {}),
+        ...(parts.usage ? { usage: parts.usage } : {}),
       }),
     );
   }

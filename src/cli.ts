@@ -20,6 +20,7 @@ import type { TicketStore } from './tickets/TicketStore';
 import { UserDirectory } from './users/userDirectory';
 import { recordCommand } from './record/recordCommand';
 import { verifyCommand } from './verify/verifyCommand';
+import { reportCommand } from './usage/reportCommand';
 
 export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
@@ -32,6 +33,7 @@ const USAGE = `Usage: asmx-emulator [serve] [options]
        asmx-emulator tickets revoke <ticket> [options]
        asmx-emulator record --upstream <url> --out <folder> [options]
        asmx-emulator verify --upstream <url> [--target <url>] [--cases <folder>] [--report <folder>]
+       asmx-emulator report --url <http://host:port> [--token <admin token>] [--json]
 
 Serves ASMX services (the srv.asmx session service by default; any WSDL with the services setting)
 over SOAP 1.1, SOAP 1.2, HTTP GET and form POST until SIGTERM/SIGINT.
@@ -46,6 +48,9 @@ Options:
   --cases <folder>    verify: a recording whose requests are replayed (default: generated from the WSDL)
   --report <folder>   verify: where junit.xml and report.html are written
   --password <text>   verify: the password of --user for sign-ins (ASMX_VERIFY_PASSWORD; never stored)
+  --url <url>         report: the running emulator whose switch-over report (/_emulator/usage) is printed
+  --token <text>      report: its ADMIN_TOKEN (default: the ADMIN_TOKEN setting)
+  --json              report: the JSON as the emulator answers it, not text tables
   --users <file>      the same as --users-file
   -h, --help          this text
   -v, --version       the version
@@ -77,6 +82,9 @@ const OPTIONS = {
   cases: { type: 'string' },
   report: { type: 'string' },
   password: { type: 'string' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -124,6 +132,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (command === 'record' && positionals.length === 1)
     return recordCommand(config, values.upstream, values.out, io);
   if (command === 'verify' && positionals.length === 1) return verifyCommand(config, values, io);
+  if (command === 'report' && positionals.length === 1) return reportCommand(values, config.adminToken, io);
   if (command === 'tickets' && sub === 'issue') return issueTicket(config, values.user, io);
   if (command === 'tickets' && sub === 'revoke') return revokeTicket(config, argument, io);
   io.err(`unknown command: ${positionals.join(' ')}\nRun asmx-emulator --help for the commands.`);

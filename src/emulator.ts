@@ -21,11 +21,12 @@ import {
 } from './services/loadServices';
 import type { ServiceRuntime } from './services/serviceRuntime';
 import { PlainErrors } from './errors/catalogue';
-import { AdminControl } from './admin/adminControl';
+import { AdminControl, sharedControlOf } from './admin/adminControl';
 import { SteerableClock } from './admin/steerableClock';
 import { createForwarding, type Forwarding } from './upstream/forwarding';
 import { plainError } from './transports/answer';
 import { createShadowMode, type ShadowMode } from './shadow/shadowMode';
+import { UsageBook, usageClient } from './usage/usageBook';
 
 export interface EmulatorOptions {
   /** Settings by name (see the README's table); validated like the environment. */
@@ -90,6 +91,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         admin.evicted(ticket);
       });
   const store = configured.store;
+  // On Redis every instance shares the clock offset and the armed faults (admin/redisShared.ts).
+  const shared = sharedControlOf(store, clock);
   const admin = new AdminControl({
     clock,
     store,
@@ -97,7 +100,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     trustedPassword: config.trustedPassword,
     journalSize: config.journalSize,
     onSessionEnded: (reason) => metrics.sessionsEnded.labels(reason).inc(),
+    ...(shared ? { sharedClock: shared.clockOffset, faults: shared.faults } : {}),
   });
+  if (shared) shared.onReset = () => admin.forgetLocal();
+  // The switch-over report (/_emulator/usage): who calls what, answered by whom.
+  const usage = new UsageBook(clock, admin.instance);
   const counters = metrics;
   const signOut = new SignOut(config, clock, warn, (result) => counters.webhookDeliveries.inc({ result }));
   const context: OperationContext = {
@@ -167,7 +174,21 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     } catch {
       // Nothing to tell: the logger itself may be what failed.
     }
-    shadow?.observe(event);
+    const shadowed = shadow?.observe(event) ?? false;
+    try {
+      if (event.answeredBy) {
+        usage.record({
+          client: usageClient(event.req, config.trustProxy),
+          service: event.service,
+          operation: event.operation,
+          transport: event.transport,
+          answeredBy: event.answeredBy,
+          shadowed,
+        });
+      }
+    } catch (error) {
+      warn(`usage not counted: ${(error as Error).message}`);
+    }
     try {
       if (event.service !== '-' || event.call) {
         admin.record({
@@ -279,6 +300,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       await seedTickets(file, store, users);
     });
   }
+  // Serve with the shared clock offset and faults read (bounded: a Redis down at start is not fatal).
+  if (shared) ready = ready.then(() => shared.synced);
   // A failed start is reported by whoever awaits `ready` (startServer, the CLI); never unhandled.
   ready.catch(() => undefined);
   const paths = entries.map((entry) => entry.path.toLowerCase());
@@ -305,6 +328,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     metrics,
     handleServiceRequest,
     admin,
+    usage,
     ...(shadow ? { shadow } : {}),
   };
   const listener = createRequestListener(parts);
@@ -326,6 +350,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       }
       shadow?.close();
       await signOut.webhooks.drain();
+      shared?.close();
       await configured.close();
     },
   };

@@ -8,6 +8,8 @@ import { addIsoDuration, parseIsoDuration } from './isoDuration';
 import type { JournalFilter } from './journal';
 import { shadowReportHtml } from '../shadow/shadowReport';
 import type { ShadowMode } from '../shadow/shadowMode';
+import type { UsageBook } from '../usage/usageBook';
+import { usageHtml } from '../usage/usageHtml';
 
 export interface AdminRoutesOptions {
   readonly token: string;
@@ -15,6 +17,8 @@ export interface AdminRoutesOptions {
   readonly configuredHost: string;
   /** Shadow mode, when on: its report at `/shadow`. */
   readonly shadow?: ShadowMode;
+  /** The switch-over report's counts: served at `/usage`. */
+  readonly usage?: UsageBook;
 }
 
 /** The default idle threshold of the leak report: open and unused for longer than this. */
@@ -259,6 +263,28 @@ export function adminRoutes(admin: AdminControl, options: AdminRoutesOptions): e
       .type('html')
       .send(shadowReportHtml(view));
   });
+
+  // The switch-over report: a page to `Accept: text/html` or `?format=html`, else JSON.
+  router.get('/usage', (req, res) => {
+    const usage = options.usage;
+    if (!usage) return res.status(404).json({ error: 'no usage counted by this emulator' });
+    const view = usage.view();
+    const html =
+      req.query.format === 'html' ||
+      (req.query.format !== 'json' && req.accepts(['json', 'html']) === 'html');
+    if (!html) return res.json(view);
+    res
+      .set(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+      )
+      .type('html')
+      .send(usageHtml(view));
+  });
+  router.delete(
+    '/usage',
+    serve(async () => (options.usage?.clear(), { body: { cleared: true }, notice: 'usage counts cleared' })),
+  );
 
   router.post(
     '/reset',

@@ -8,7 +8,7 @@ import { HttpLayerErrors, PlainErrors, ProtocolErrors, type PlainError } from '.
 import { operationHelp, requestedOperation, serviceHelp } from '../help/helpPages';
 import type { CallFacts } from '../services/answerer';
 import type { CallOutcome } from '../services/callOutcome';
-import { invoke, type InvokeDependencies } from '../services/invoke';
+import { invoke, type AnsweredBy, type InvokeDependencies } from '../services/invoke';
 import type { ServiceRuntime } from '../services/serviceRuntime';
 import type { SignOut } from '../signout/signout';
 import { CONTENT_TYPES, asmxAnswer, plainError, type HttpAnswer } from '../transports/answer';
@@ -70,6 +70,8 @@ export interface RequestEvent {
   readonly outcome: string;
   readonly status: number;
   readonly durationMs: number;
+  /** Who answered the operation call (absent when none ran: a refused request, an injected fault). */
+  readonly answeredBy?: AnsweredBy;
   /** The operation call, once decoded: for the admin layer only (it holds tickets and passwords). */
   readonly call?: CallRecord;
   /** The request body as read, and the answer sent: for shadow mode only (they hold tickets and passwords). */
@@ -81,6 +83,7 @@ interface RequestRecord {
   service: string;
   transport: string;
   operation: string;
+  answeredBy?: AnsweredBy;
   call?: CallRecord;
   requestBody?: Buffer;
 }
@@ -174,8 +177,16 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     }
     const guarded: CallFacts = { ...facts, cookieOnlyAllowed: (ticket) => signOut.csrf.allows(req, ticket) };
     const answerers = service.answerers(operation);
-    const outcome = await invoke(service.path, operation, answerers, args, guarded, options.invoke);
+    const { outcome, answeredBy } = await invoke(
+      service.path,
+      operation,
+      answerers,
+      args,
+      guarded,
+      options.invoke,
+    );
     call.outcome = outcome;
+    note(req, { answeredBy });
     let answer: HttpAnswer;
     try {
       answer = encode(outcome);

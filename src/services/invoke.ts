@@ -4,7 +4,7 @@ import type { Arguments, XmlNodeValue } from '../codec/values';
 import { DomainErrors } from '../errors/catalogue';
 import type { TicketStore } from '../tickets/TicketStore';
 import type { UserDirectory } from '../users/userDirectory';
-import type { Answerer, CallFacts } from './answerer';
+import type { Answerer, AnswerSource, CallFacts } from './answerer';
 import { codeOfMessage, NOT_IMPLEMENTED, storeFailureOutcome, type CallOutcome } from './callOutcome';
 import { SoapFault, type HandlerContext, type TicketUser } from './handlerApi';
 import { UNHANDLED } from './unhandled';
@@ -26,6 +26,22 @@ export function ticketParameter(operation: OperationModel): MemberModel | undefi
   return operation.params.find((p) => p.name.toLowerCase() === 'authenticationticket');
 }
 
+/** How a call was answered, for the switch-over report: who answered, or nobody (not implemented). */
+export type AnsweredBy = 'built-in' | 'handler' | 'stub' | 'forwarded' | 'not-implemented';
+
+/** A call's outcome and who gave it. A refusal of the ticket guard counts for the answerer it stood before. */
+export interface Invoked {
+  readonly outcome: CallOutcome;
+  readonly answeredBy: AnsweredBy;
+}
+
+const ANSWERED_BY: Readonly<Record<AnswerSource, AnsweredBy>> = {
+  'built-in': 'built-in',
+  handler: 'handler',
+  stub: 'stub',
+  forward: 'forwarded',
+};
+
 /**
  * Runs one call: the ticket guard (for guarded operations answered by a handler or stubs), then
  * the answerers in precedence order; an operation nobody answers is what .NET answers for a
@@ -38,7 +54,7 @@ export async function invoke(
   args: Arguments,
   facts: CallFacts,
   deps: InvokeDependencies,
-): Promise<CallOutcome> {
+): Promise<Invoked> {
   const returnsXmlNode = operation.result?.type.kind === 'xmlNode';
   const failWith = (message: string): CallOutcome =>
     returnsXmlNode
@@ -47,17 +63,18 @@ export async function invoke(
 
   let session: { ticket: string; user: TicketUser } | undefined | null;
   for (const answerer of answerers) {
-    if (answerer.source === 'built-in') return answerer.run(args, facts);
+    const by = (outcome: CallOutcome): Invoked => ({ outcome, answeredBy: ANSWERED_BY[answerer.source] });
+    if (answerer.source === 'built-in') return by(await answerer.run(args, facts));
     // The guard runs once, before the first answerer that is not built in.
     if (session === undefined) {
       try {
         session = await guard(operation, args, facts, deps);
       } catch (error) {
         const failure = storeFailureOutcome(error);
-        if (failure) return failure;
+        if (failure) return by(failure);
         throw error;
       }
-      if (session === null) return failWith(DomainErrors.INVALID_TICKET.text);
+      if (session === null) return by(failWith(DomainErrors.INVALID_TICKET.text));
     }
     const context: HandlerContext = {
       service: servicePath,
@@ -76,22 +93,22 @@ export async function invoke(
       value = await answerer.call(args, context);
     } catch (error) {
       if (error instanceof SoapFault) {
-        return {
+        return by({
           kind: 'fault',
           message: error.message,
           faultCode: error.code,
           code: codeOfMessage(error.message),
-        };
+        });
       }
       const failure = storeFailureOutcome(error);
-      if (failure) return failure;
+      if (failure) return by(failure);
       deps.onHandlerError(operation.name, error);
       throw error;
     }
     if (value === UNHANDLED) continue;
-    return { kind: 'value', value, code: returnsXmlNode ? codeOfRoot(value) : 'success' };
+    return by({ kind: 'value', value, code: returnsXmlNode ? codeOfRoot(value) : 'success' });
   }
-  return NOT_IMPLEMENTED;
+  return { outcome: NOT_IMPLEMENTED, answeredBy: 'not-implemented' };
 }
 
 /**

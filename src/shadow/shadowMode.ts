@@ -49,8 +49,8 @@ export interface ShadowView {
 }
 
 export interface ShadowMode {
-  /** Told of every answered request (after the answer is out); copies the ones to shadow. Never throws. */
-  observe(event: RequestEvent): void;
+  /** Told of every answered request (after the answer is out); copies the ones to shadow. Never throws. True when a copy was queued. */
+  observe(event: RequestEvent): boolean;
   view(): ShadowView;
   close(): void;
 }
@@ -171,16 +171,17 @@ export function createShadowMode(
   return {
     observe(event) {
       try {
-        if (event.service.toLowerCase() !== servicePath || event.operation === '-' || !event.answer) return;
-        if (isShadowSkipped(event.operation, settings.skip)) return;
+        if (event.service.toLowerCase() !== servicePath || event.operation === '-' || !event.answer)
+          return false;
+        if (isShadowSkipped(event.operation, settings.skip)) return false;
         const job = jobOf(event, event.answer);
-        if (!queue.offer(job)) {
-          dropped++;
-          metrics.shadowDropped.inc();
-        }
+        if (queue.offer(job)) return true;
+        dropped++;
+        metrics.shadowDropped.inc();
       } catch (error) {
         warn(`shadow copy not made: ${(error as Error).message}`);
       }
+      return false;
     },
     view: () => ({
       upstream: settings.url,
