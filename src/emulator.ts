@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type express from 'express';
 import { createRequestListener, createRouter, type AppParts } from './app';
-import { systemClock, type Clock } from './clock';
+import { DAY_MS, systemClock, type Clock } from './clock';
 import { resolveConfig, type Config, type ConfigInput } from './config';
 import { createAsmxHandler, type AsmxHandler, type RequestEvent } from './http/asmxHandler';
 import { createConnectionHygiene, type ConnectionHygiene } from './http/connectionHygiene';
@@ -24,6 +24,7 @@ import { PlainErrors } from './errors/catalogue';
 import { AdminControl, sharedControlOf } from './admin/adminControl';
 import { SteerableClock } from './admin/steerableClock';
 import { createForwarding, type Forwarding } from './upstream/forwarding';
+import { memoryUpstreamTicketBooks, type UpstreamTicketBooks } from './upstream/upstreamTickets';
 import { plainError } from './transports/answer';
 import { createShadowMode, type ShadowMode } from './shadow/shadowMode';
 import { UsageBook, usageClient } from './usage/usageBook';
@@ -99,10 +100,19 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     users,
     trustedPassword: config.trustedPassword,
     journalSize: config.journalSize,
-    onSessionEnded: (reason) => metrics.sessionsEnded.labels(reason).inc(),
-    ...(shared ? { sharedClock: shared.clockOffset, faults: shared.faults } : {}),
+    onSessionEnded: (reason, session) => {
+      metrics.sessionsEnded.labels(reason).inc();
+      // Forward mode: the user's upstream ticket ends upstream too, unless another live session
+      // uses it (in the background).
+      const { ticket, userKey } = session;
+      if (!userKey) return;
+      for (const forwarding of forwardings.values()) {
+        const ending = forwarding.sessionEnded(ticket, userKey).finally(() => upstreamEnds.delete(ending));
+        upstreamEnds.add(ending);
+      }
+    },
+    ...(shared ? { shared } : {}),
   });
-  if (shared) shared.onReset = () => admin.forgetLocal();
   // The switch-over report (/_emulator/usage): who calls what, answered by whom.
   const usage = new UsageBook(clock, admin.instance);
   const counters = metrics;
@@ -114,9 +124,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     trustedPassword: config.trustedPassword,
     onLogout: ({ ticket, userKey }) => {
       counters.logouts.inc();
-      admin.loggedOut(ticket);
-      // Forward mode: the session's upstream ticket ends upstream too (in the background).
-      for (const forwarding of forwardings.values()) forwarding.sessionEnded(ticket);
+      admin.loggedOut(ticket, userKey);
       // After the store revoked the ticket: a failure here is logged, and the LogOut still succeeds.
       try {
         signOut.webhooks.notify({ ticket, userKey, reason: 'logout' });
@@ -225,6 +233,20 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   const models = readServiceModels(entries);
   const forwardings = new Map<string, Forwarding>();
+  /** Upstream LogOuts under way (never rejecting), waited for at close (each within UPSTREAM_TIMEOUT_MS). */
+  const upstreamEnds = new Set<Promise<void>>();
+  // Forward mode's upstream tickets live beside the sessions: in the store's Redis with STORE=redis.
+  let upstreamTickets: UpstreamTicketBooks | undefined;
+  if (entries.some((entry) => entry.upstream)) {
+    const redis = !options.store && config.store === 'redis';
+    // Loaded only when chosen, as the Redis store is (ioredis).
+    type RedisBooks = typeof import('./upstream/redisUpstreamTickets');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = () => require('./upstream/redisUpstreamTickets') as RedisBooks;
+    upstreamTickets = redis
+      ? load().redisUpstreamTicketBooks(config, Math.max(1, Math.round(config.ticketTtlDays * DAY_MS)))
+      : memoryUpstreamTicketBooks();
+  }
   for (const entry of entries) {
     const model = models.get(entry.path);
     if (!entry.upstream || !model) continue;
@@ -239,6 +261,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           maxConcurrent: config.upstreamMaxConcurrent,
         },
         warn,
+        {
+          ...(upstreamTickets ? { tickets: upstreamTickets.forService(entry.path) } : {}),
+          isLive: async (ticket) => (await store.peek(ticket)) !== undefined,
+        },
       ),
     );
   }
@@ -351,6 +377,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       shadow?.close();
       await signOut.webhooks.drain();
       shared?.close();
+      await Promise.all(upstreamEnds);
+      await upstreamTickets?.close();
       await configured.close();
     },
   };

@@ -1,6 +1,11 @@
 /** Two emulator instances sharing one Redis: one truth for tickets, and honest answers during an outage. */
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import Redis from 'ioredis';
 import { DAY_MS } from '../src/clock';
+import { DomainErrors } from '../src/errors/catalogue';
+import { RedisTicketStore } from '../src/tickets/RedisTicketStore';
+import { StoreOutcomeUnknownError, StoreUnavailableError } from '../src/tickets/TicketStore';
 import {
   httpGet,
   httpRequest,
@@ -11,6 +16,7 @@ import {
   type TransportName,
 } from './support/http';
 import { TestRedis } from './support/redisServer';
+import { until } from './support/redisTopology';
 import { startTestServer, type TestServer } from './support/testServer';
 
 jest.setTimeout(60_000);
@@ -34,6 +40,7 @@ beforeAll(async () => {
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => 200,
+    disconnectTimeout: 100,
   });
   inspector.on('error', () => undefined);
   await inspector.connect();
@@ -80,7 +87,8 @@ test('100 concurrent LogOuts of one ticket across both instances: exactly one su
 test('one key per ticket with the 30-day TTL; isValidTicket leaves it, RenewTicket restarts it', async () => {
   const ticket = await login(a.origin);
   const key = `test:ticket:${ticket}`;
-  expect(await inspector.get(key)).toBe('jsmith');
+  // The value holds the expiry instant on the emulator's clock; the TTL only collects the garbage.
+  expect(await inspector.get(key)).toBe(`jsmith|${a.clock.now() + 30 * DAY_MS}`);
   const fresh = await inspector.pttl(key);
   expect(fresh).toBeGreaterThan(30 * DAY_MS - 5000);
   expect(fresh).toBeLessThanOrEqual(30 * DAY_MS);
@@ -99,12 +107,175 @@ test('one key per ticket with the 30-day TTL; isValidTicket leaves it, RenewTick
   expect(await inspector.pttl(key)).toBeGreaterThan(30 * DAY_MS - 5000);
 });
 
-test('isValidTicket reports the expiry Redis holds', async () => {
+test('isValidTicket reports the expiry instant stored with the ticket; a bare user key, its TTL', async () => {
   const ticket = await login(a.origin);
   await inspector.pexpire(`test:ticket:${ticket}`, 2 * DAY_MS);
   const res = await httpGet(b.origin, 'isValidTicket', { AuthenticationTicket: ticket });
-  const expireOn = Date.parse(rootAttribute(res.body, 'expireOn') as string);
+  expect(Date.parse(rootAttribute(res.body, 'expireOn') as string)).toBe(a.clock.now() + 30 * DAY_MS);
+  // A value written before the instant was stored: the key's TTL tells the expiry.
+  await inspector.set(`test:ticket:${ticket}`, 'jsmith', 'PX', 2 * DAY_MS);
+  const legacy = await httpGet(b.origin, 'isValidTicket', { AuthenticationTicket: ticket });
+  const expireOn = Date.parse(rootAttribute(legacy.body, 'expireOn') as string);
   expect(Math.abs(expireOn - (b.clock.now() + 2 * DAY_MS))).toBeLessThan(5000);
+});
+
+/** The value of a metric line of `/metrics` (no labels). */
+async function metric(server: TestServer, name: string): Promise<number | undefined> {
+  const body = (await httpRequest(server.origin, '/metrics')).body;
+  const line = body.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
+const INVALID = DomainErrors.INVALID_TICKET.text;
+const UNAVAILABLE = DomainErrors.STORE_UNAVAILABLE.text;
+const OUTCOME_UNKNOWN = DomainErrors.STORE_OUTCOME_UNKNOWN.text;
+
+describe('a stalled Redis (SIGSTOP): the command was sent, its answer did not come in time', () => {
+  // Whatever happens in a test, Redis runs again for the next one.
+  afterEach(() => redis.resume());
+
+  test('LogOut answers [904], never [903]; after SIGCONT the ticket is gone and a retry answers [901]', async () => {
+    const [first, second] = await Promise.all([login(a.origin), login(b.origin)]);
+    redis.stall();
+
+    const get = await httpGet(a.origin, 'LogOut', { AuthenticationTicket: first });
+    expect(get.status).toBe(503);
+    expect(get.headers['retry-after']).toBe('1');
+    expect(rootAttribute(get.body, 'error')).toBe(OUTCOME_UNKNOWN);
+    const soap = await soap11(b.origin, 'LogOut', { AuthenticationTicket: second });
+    expect(soap.status).toBe(500);
+    expect(soap.body).toContain(`Server was unable to process request. ---&gt; ${OUTCOME_UNKNOWN}`);
+    expect(soap.body).not.toContain('[903]');
+    // A read changes nothing either way: "nothing was changed" is the truth for it.
+    const check = await httpGet(a.origin, 'isValidTicket', { AuthenticationTicket: first });
+    expect(rootAttribute(check.body, 'error')).toBe(UNAVAILABLE);
+
+    redis.resume();
+    // Served on the same connections as the stalled LogOuts, so after them.
+    expect(await success(a, 'isValidTicket', { AuthenticationTicket: first })).toBe('false');
+    expect(await success(b, 'isValidTicket', { AuthenticationTicket: second })).toBe('false');
+    expect(await inspector.exists(`test:ticket:${first}`, `test:ticket:${second}`)).toBe(0);
+    for (const [server, ticket] of [
+      [b, first],
+      [a, second],
+    ] as const) {
+      const retry = await httpGet(server.origin, 'LogOut', { AuthenticationTicket: ticket });
+      expect([retry.status, rootAttribute(retry.body, 'error')]).toEqual([200, INVALID]);
+    }
+  });
+
+  test('a sign-in during the stall answers [904] (the ticket may exist), and the store serves again after SIGCONT', async () => {
+    redis.stall();
+    const res = await httpGet(a.origin, 'AuthenticateUser', { UID: 'jsmith', PWD: 'Secret123!' });
+    expect([res.status, rootAttribute(res.body, 'error')]).toEqual([503, OUTCOME_UNKNOWN]);
+    redis.resume();
+    const ticket = await login(a.origin);
+    expect(await success(b, 'LogOut', { AuthenticationTicket: ticket })).toBe('true');
+  });
+});
+
+/** The commands of a RESP chunk, as arrays of their words (enough for a fake server). */
+function respCommands(chunk: string): string[][] {
+  const commands: string[][] = [];
+  const lines = chunk.split('\r\n');
+  for (let i = 0; i < lines.length; i++) {
+    const count = /^\*(\d+)$/.exec(lines[i] as string);
+    if (!count) continue;
+    const words: string[] = [];
+    for (let n = 0; n < Number(count[1]); n++) words.push(lines[(i += 2)] as string);
+    commands.push(words);
+  }
+  return commands;
+}
+
+test('a connection that drops with a LogOut in flight: outcome unknown; while it is down: not sent', async () => {
+  // A fake Redis that answers everything but drops the connection on GETDEL, after reading it.
+  const sockets = new Set<net.Socket>();
+  const fake = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('data', (chunk: Buffer) => {
+      for (const [name] of respCommands(chunk.toString())) {
+        if (name?.toLowerCase() === 'getdel') return socket.destroy();
+        socket.write(name?.toLowerCase() === 'info' ? '$9\r\nloading:0\r\n' : '+OK\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+  const { port } = fake.address() as net.AddressInfo;
+  const store = new RedisTicketStore({
+    url: `redis://127.0.0.1:${port}`,
+    keyPrefix: 'fake:',
+    ttlMs: DAY_MS,
+    commandTimeoutMs: 5000,
+    clock: a.clock,
+  });
+  try {
+    await until('the store to connect', () => store.ping().then(() => true), 5000, 10);
+    const inFlight = await store.revoke(randomUUID()).catch((error: unknown) => error);
+    expect(inFlight).toBeInstanceOf(StoreOutcomeUnknownError);
+    // The connection is gone and not back yet: this one is refused before it is written.
+    const notSent = await store.revoke(randomUUID()).catch((error: unknown) => error);
+    expect(notSent).toBeInstanceOf(StoreUnavailableError);
+    // And it reconnects by itself.
+    await until('the store to reconnect', () => store.ping().then(() => true), 5000, 10);
+  } finally {
+    await store.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => fake.close(resolve));
+  }
+});
+
+describe('errors Redis answers are internal errors, not outages', () => {
+  test('WRONGTYPE (a list at the ticket key): 500 internal error, neither [903] nor [901]', async () => {
+    const ticket = randomUUID();
+    await inspector.rpush(`test:ticket:${ticket}`, 'not a user');
+    try {
+      const get = await httpGet(a.origin, 'LogOut', { AuthenticationTicket: ticket });
+      expect([get.status, get.body]).toEqual([
+        500,
+        'System.InvalidOperationException: An internal error occurred.',
+      ]);
+      const soap = await soap11(b.origin, 'LogOut', { AuthenticationTicket: ticket });
+      expect(soap.status).toBe(500);
+      expect(soap.body).toContain(
+        'Server was unable to process request. ---&gt; An internal error occurred.',
+      );
+      expect(await inspector.type(`test:ticket:${ticket}`)).toBe('list');
+    } finally {
+      await inspector.del(`test:ticket:${ticket}`);
+    }
+  });
+
+  test('OOM (maxmemory reached): a sign-in is an internal error, not [903]', async () => {
+    await inspector.config('SET', 'maxmemory-policy', 'noeviction');
+    await inspector.config('SET', 'maxmemory', '1');
+    try {
+      const res = await httpGet(a.origin, 'AuthenticateUser', { UID: 'jsmith', PWD: 'Secret123!' });
+      expect([res.status, res.body]).toEqual([
+        500,
+        'System.InvalidOperationException: An internal error occurred.',
+      ]);
+    } finally {
+      await inspector.config('SET', 'maxmemory', '0');
+    }
+  });
+});
+
+test("asmx_live_tickets counts this emulator's tickets only, not the whole database", async () => {
+  await inspector.set('other-service:session:1', 'x');
+  await inspector.set('test:not-a-ticket', 'x');
+  await inspector.set('other:ticket:123', 'x');
+  try {
+    await Promise.all(Array.from({ length: 5 }, () => login(a.origin)));
+    const keys = await inspector.keys('test:ticket:*');
+    expect(keys.length).toBeGreaterThanOrEqual(5);
+    expect(await inspector.dbsize()).toBeGreaterThan(keys.length);
+    expect(await metric(a, 'asmx_live_tickets')).toBe(keys.length);
+    expect(await metric(b, 'asmx_live_tickets')).toBe(keys.length);
+  } finally {
+    await inspector.del('other-service:session:1', 'test:not-a-ticket', 'other:ticket:123');
+  }
 });
 
 describe('a Redis outage', () => {

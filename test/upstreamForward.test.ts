@@ -48,10 +48,13 @@ const operationOf = (exchange: TappedExchange) =>
 const upstreamTicketIn = (exchange: TappedExchange) =>
   /<authenticationTicket>([^<]+)<\/authenticationTicket>/i.exec(exchange.requestBody)?.[1];
 
+/** The session of the first tests; the next ones end it. */
+let firstSession: string;
+
 describe('a client signed in at the emulator calls operations the emulator does not implement', () => {
   let ticket: string;
   beforeAll(async () => {
-    ticket = await signIn(emulator.origin);
+    ticket = firstSession = await signIn(emulator.origin);
   });
 
   // Every case of the reference kit, through the emulator: the session operations answered here,
@@ -74,17 +77,28 @@ describe('a client signed in at the emulator calls operations the emulator does 
   });
 });
 
-test('LogOut at the emulator also ends the upstream ticket', async () => {
+test('LogOut at the emulator also ends the upstream ticket, once no live session of the user uses it', async () => {
+  const signIns = () => tap.exchanges.filter((e) => operationOf(e) === 'CreateTicketforUser');
+  const upstreamTicket = /ticket="([^"]+)"/.exec(signIns()[0]?.responseBody ?? '')?.[1] ?? '';
+  // A second session of the same user shares the user's upstream ticket: no new sign-in upstream.
   const ticket = await signIn(emulator.origin);
-  const seen = tap.exchanges.length;
   const first = await httpGet(emulator.origin, 'GetStorageUsed', { authenticationTicket: ticket });
   expect(first.status).toBe(200);
-  const upstreamSignIn = await tap.waitFor(
-    (e) => operationOf(e) === 'CreateTicketforUser' && tap.exchanges.indexOf(e) >= seen,
-  );
-  const upstreamTicket = /ticket="([^"]+)"/.exec(upstreamSignIn.responseBody)?.[1] ?? '';
+  expect(signIns()).toHaveLength(1);
+  expect(upstreamTicketIn(tap.exchanges.at(-1) as TappedExchange)).toBe(upstreamTicket);
+
+  // Its LogOut leaves the upstream ticket to the first session, still live.
   const logout = await httpGet(emulator.origin, 'LogOut', { AuthenticationTicket: ticket });
   expect(logout.body).toContain('success="true"');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const still = await httpGet(emulator.origin, 'GetStorageUsed', { authenticationTicket: firstSession });
+  expect(still.status).toBe(200);
+  expect(signIns()).toHaveLength(1);
+  expect(tap.exchanges.some((e) => operationOf(e) === 'LogOut')).toBe(false);
+
+  // The LogOut of the last session ends it upstream.
+  const last = await httpGet(emulator.origin, 'LogOut', { AuthenticationTicket: firstSession });
+  expect(last.body).toContain('success="true"');
   const upstreamLogout = await tap.waitFor(
     (e) => operationOf(e) === 'LogOut' && e.requestBody.includes(upstreamTicket),
   );

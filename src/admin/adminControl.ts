@@ -6,7 +6,7 @@ import { MemoryFaultBook, type FaultInjector } from './faultBook';
 import { addIsoDuration, parseIsoDuration } from './isoDuration';
 import { Journal, type JournalEntry } from './journal';
 import { redactArguments, ticketReference } from './redactArguments';
-import { SessionRegistry, type EndReason, type SessionClient } from './sessionRegistry';
+import { SessionRegistry, type EndedSession, type EndReason, type SessionClient } from './sessionRegistry';
 import type { SteerableClock } from './steerableClock';
 import { ticketHash } from './ticketHash';
 
@@ -30,6 +30,33 @@ export interface SharedClockOffset {
   save(offsetMs: number): Promise<void>;
 }
 
+/** What a store shared by several instances (Redis) shares of the control plane. */
+export interface SharedControl {
+  readonly clockOffset: SharedClockOffset;
+  readonly faults: FaultInjector;
+  /** Resolves once this instance has read the shared offset and faults (bounded; never rejects). */
+  readonly synced: Promise<void>;
+  /** Tells the other instances that a session ended here (by its short hash), so they do not count it expired. */
+  announceEnd(ticketHash: string, reason: 'logout' | 'admin'): void;
+  /** Set by AdminControl: another instance reset the emulator, clear this one's journal and sessions. */
+  onReset: () => void;
+  /** Set by AdminControl: a session ended on another instance. */
+  onEnded: (ticketHash: string, reason: 'logout' | 'admin') => void;
+  /** Stops listening to the other instances. */
+  close(): void;
+}
+
+/** A store that shares the control plane: asked once, with the clock every instance moves together. */
+export interface SharesControl {
+  sharedControl(clock: SteerableClock): SharedControl;
+}
+
+/** The store's shared control plane, when it has one. */
+export function sharedControlOf(store: TicketStore, clock: SteerableClock): SharedControl | undefined {
+  const sharing = store as Partial<SharesControl>;
+  return typeof sharing.sharedControl === 'function' ? sharing.sharedControl(clock) : undefined;
+}
+
 export interface AdminControlOptions {
   readonly clock: SteerableClock;
   readonly store: TicketStore;
@@ -38,8 +65,13 @@ export interface AdminControlOptions {
   readonly journalSize: number;
   readonly faults?: FaultInjector;
   readonly sharedClock?: SharedClockOffset;
-  /** Told of every session end, for `asmx_sessions_ended_total{reason}`. */
-  readonly onSessionEnded?: (reason: EndReason) => void;
+  /** A store shared by several instances (Redis): its clock offset, faults, resets and session ends. */
+  readonly shared?: SharedControl;
+  /**
+   * Told of every session end (LogOut, noticed expiry, eviction, admin end), for
+   * `asmx_sessions_ended_total{reason}` and forward mode's upstream LogOut.
+   */
+  readonly onSessionEnded?: (reason: EndReason, session: EndedSession) => void;
 }
 
 export interface ClockView {
@@ -78,11 +110,30 @@ export class AdminControl {
   private readonly secrets: ReadonlySet<string>;
 
   constructor(private readonly options: AdminControlOptions) {
+    const shared = options.shared;
+    if (shared) this.options = { ...options, sharedClock: shared.clockOffset, faults: shared.faults };
     this.clock = options.clock;
-    this.faults = options.faults ?? new MemoryFaultBook();
+    this.faults = this.options.faults ?? new MemoryFaultBook();
     this.journal = new Journal(options.journalSize);
-    this.sessions = new SessionRegistry(options.onSessionEnded);
+    // An end another instance tells of was counted there (metrics, forward mode's upstream LogOut).
+    let toldByAnother = false;
+    this.sessions = new SessionRegistry((...end) => {
+      if (!toldByAnother) options.onSessionEnded?.(...end);
+    });
     this.secrets = new Set([options.trustedPassword].filter(Boolean));
+    if (shared) {
+      shared.onReset = () => this.forgetLocal();
+      shared.onEnded = (hash, reason) => {
+        const ticket = this.sessions.resolve(hash);
+        if (ticket === undefined) return;
+        toldByAnother = true;
+        try {
+          this.sessions.ended(ticket, reason);
+        } finally {
+          toldByAnother = false;
+        }
+      };
+    }
   }
 
   // ---- the clock
@@ -170,9 +221,10 @@ export class AdminControl {
     this.journal.add(entry);
   }
 
-  /** A LogOut (any transport, or /logout) ended a ticket. */
-  loggedOut(ticket: string): void {
-    this.sessions.ended(ticket, 'logout');
+  /** A LogOut (any transport, or /logout) ended a ticket of `userKey`. */
+  loggedOut(ticket: string, userKey?: string): void {
+    this.sessions.ended(ticket, 'logout', userKey);
+    this.options.shared?.announceEnd(ticketHash(ticket), 'logout');
   }
 
   /** The memory store's bound dropped a ticket. */
@@ -214,13 +266,23 @@ export class AdminControl {
     const ticket = this.sessions.resolve(ticketOrHash) ?? ticketOrHash;
     const userKey = ticket.length <= 64 ? await this.options.store.revoke(ticket) : undefined;
     if (userKey === undefined) throw new AdminError(404, `no live session ${ticketReference(ticket)}`);
-    this.sessions.ended(ticket, 'admin');
+    this.sessions.ended(ticket, 'admin', userKey);
+    this.options.shared?.announceEnd(ticketHash(ticket), 'admin');
     return { ended: true, ticketHash: ticketHash(ticket) };
   }
 
   // ---- reset
 
-  /** Clears tickets (this emulator's only), the journal, faults and the clock. */
+  /** Another instance sharing the store was reset: clear what this one keeps for itself. */
+  forgetLocal(): void {
+    this.sessions.reset();
+    this.journal.clear();
+  }
+
+  /**
+   * Clears tickets (this emulator's only: on Redis, its key prefix), the journal, faults and the
+   * clock; on Redis the other instances clear their journal and sessions too.
+   */
   async reset(): Promise<void> {
     const store = this.options.store as TicketStore & { clear?: () => void | Promise<void> };
     if (typeof store.clear !== 'function') throw new AdminError(501, 'this ticket store cannot be cleared');

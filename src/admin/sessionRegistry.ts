@@ -5,6 +5,12 @@ import { ticketHash } from './ticketHash';
 export type EndReason = 'logout' | 'expired' | 'evicted' | 'admin';
 export const END_REASONS: readonly EndReason[] = ['logout', 'expired', 'evicted', 'admin'];
 
+/** The session that ended: its ticket, and its user when known (followed here, or told by the caller). */
+export interface EndedSession {
+  readonly ticket: string;
+  readonly userKey: string | undefined;
+}
+
 /** Who opened a session: the request's client. */
 export interface SessionClient {
   readonly address: string;
@@ -87,7 +93,9 @@ export class SessionRegistry {
   /** The users of recently ended sessions, so a call right after the end (a LogOut's own journal entry, a [901]) still names its user. */
   private readonly endedUsers = new Map<string, string>();
 
-  constructor(private readonly onEnded: (reason: EndReason) => void = () => undefined) {}
+  constructor(
+    private readonly onEnded: (reason: EndReason, session: EndedSession) => void = () => undefined,
+  ) {}
 
   opened(ticket: string, userKey: string, operation: string, client: SessionClient, at: number): void {
     if (this.open.has(ticket)) return this.used(ticket, at);
@@ -107,9 +115,9 @@ export class SessionRegistry {
   }
 
   /** The session ended; the metric counts every end, followed or not. */
-  ended(ticket: string, reason: EndReason): void {
-    this.onEnded(reason);
+  ended(ticket: string, reason: EndReason, userKey?: string): void {
     const session = this.open.get(ticket);
+    this.onEnded(reason, { ticket, userKey: session?.userKey ?? userKey });
     if (!session) return;
     this.forget(ticket);
     this.endedUsers.set(ticket, session.userKey);

@@ -55,6 +55,16 @@ export class TestRedis {
     });
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered until {@link resume}. */
+  stall(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a stalled server run again (SIGCONT): it then serves what it was sent meanwhile. */
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Kills the server at once (SIGKILL), as a crash would. */
   async kill(): Promise<void> {
     const child = this.child;
