@@ -16,6 +16,7 @@ import { PACKAGE_ROOT } from '../src/config';
 import { MemoryTicketStore } from '../src/tickets/MemoryTicketStore';
 import { loadSnapshot, writeSnapshot } from '../src/tickets/snapshot';
 import { httpGet, login, rootAttribute } from './support/http';
+import { startTestServer } from './support/testServer';
 
 const directory = () => mkdtempSync(path.join(tmpdir(), 'asmx-snapshot-'));
 
@@ -93,6 +94,95 @@ describe('snapshot file', () => {
     expect(await restored.size()).toBe(0);
     expect(warnings.length > 0).toBe(warns);
     if (warns) expect(warnings[0]).toMatch(/starting empty/);
+  });
+});
+
+describe('snapshot hygiene at start', () => {
+  test('stale temporary files of a killed write are removed; other files are left alone', async () => {
+    const dir = directory();
+    const file = path.join(dir, 'tickets.snapshot');
+    writeFileSync(path.join(dir, 'tickets.snapshot.4242.tmp'), '{"format":"asmx-emulator-tickets"');
+    writeFileSync(path.join(dir, 'tickets.snapshot.1.tmp'), '');
+    writeFileSync(path.join(dir, 'other.snapshot.7.tmp'), 'not ours');
+    writeFileSync(path.join(dir, 'notes.txt'), 'not ours');
+    const server = await startTestServer({ snapshotFile: file });
+    try {
+      expect(readdirSync(dir).sort()).toEqual(['notes.txt', 'other.snapshot.7.tmp']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  const absurd: Array<[string, string]> = [
+    ['1e308', '1e308'],
+    ['9e15 (past the last Date)', '9000000000000000'],
+    ['NaN (JSON writes null)', 'null'],
+    ['Infinity', '1e999'],
+    ['negative', '-5'],
+    ['not an integer', `${Date.UTC(2026, 10, 25)}.5`],
+    ['a string', `"${Date.UTC(2026, 10, 25)}"`],
+  ];
+
+  test('an entry with an absurd expiry is dropped on load, the others kept', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 21));
+    const good = ['00000000-0000-4000-8000-00000000000a', 'jsmith', Date.UTC(2026, 10, 30)];
+    const lines = [
+      '{"format":"asmx-emulator-tickets","version":1}',
+      JSON.stringify(good),
+      ...absurd.map(([, expiry], i) => `["00000000-0000-4000-8000-00000000010${i}","jsmith",${expiry}]`),
+      `{"count":${absurd.length + 1}}`,
+    ];
+    const file = path.join(directory(), 'tickets.snapshot');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const warnings: string[] = [];
+    const store = newStore(clock);
+    expect(loadSnapshot(file, store, (w) => warnings.push(w))).toBe(1);
+    expect(await store.peek(good[0] as string)).toEqual({ userKey: 'jsmith', expiresAt: good[2] });
+    for (let i = 0; i < absurd.length; i++)
+      expect(await store.peek(`00000000-0000-4000-8000-00000000010${i}`)).toBeUndefined();
+    expect(warnings.join('\n')).toContain(`dropped ${absurd.length} entries with an impossible expiry`);
+  });
+
+  test('an expiry further than one window (a longer TTL before the restart) is cut to one window', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 21));
+    const ticket = '00000000-0000-4000-8000-00000000000b';
+    const file = path.join(directory(), 'tickets.snapshot');
+    writeFileSync(
+      file,
+      `{"format":"asmx-emulator-tickets","version":1}\n${JSON.stringify([ticket, 'jsmith', clock.now() + 90 * DAY_MS])}\n{"count":1}\n`,
+    );
+    const store = newStore(clock);
+    expect(loadSnapshot(file, store, () => undefined)).toBe(1);
+    expect((await store.peek(ticket))?.expiresAt).toBe(clock.now() + 30 * DAY_MS);
+  });
+
+  test('over HTTP, a ticket with an absurd expiry answers [901]-style invalid, not a 500', async () => {
+    const file = path.join(directory(), 'tickets.snapshot');
+    // The test server's clock: 2026-11-21T12:00Z.
+    const lines = [
+      '{"format":"asmx-emulator-tickets","version":1}',
+      JSON.stringify(['00000000-0000-4000-8000-00000000000a', 'jsmith', Date.UTC(2026, 10, 30)]),
+      ...absurd.map(([, expiry], i) => `["00000000-0000-4000-8000-00000000010${i}","jsmith",${expiry}]`),
+      `{"count":${absurd.length + 1}}`,
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const server = await startTestServer({ snapshotFile: file });
+    try {
+      const good = await httpGet(server.origin, 'isValidTicket', {
+        AuthenticationTicket: '00000000-0000-4000-8000-00000000000a',
+      });
+      expect(rootAttribute(good.body, 'success')).toBe('true');
+      for (let i = 0; i < absurd.length; i++) {
+        const ticket = `00000000-0000-4000-8000-00000000010${i}`;
+        for (const operation of ['isValidTicket', 'LogOut']) {
+          const res = await httpGet(server.origin, operation, { AuthenticationTicket: ticket });
+          expect([operation, res.status]).toEqual([operation, 200]);
+          expect(rootAttribute(res.body, 'success')).toBe('false');
+        }
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -1,7 +1,19 @@
 import { newTicket } from './newTicket';
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../clock';
-import type { IssuedTicket, TicketInfo, TicketStore } from './TicketStore';
+import { DAY_MS, type Clock } from '../clock';
+import { StoreUnavailableError, type IssuedTicket, type TicketInfo, type TicketStore } from './TicketStore';
+
+/** Where a revocation is made durable before it is acknowledged (the revocation log). */
+export interface RevocationRecorder {
+  /** Resolves once the record is on disk; rejects (StoreUnavailableError) when it is not. */
+  append(ticket: string): Promise<void>;
+}
+
+/**
+ * The longest sliding window any configuration gives (TICKET_TTL_DAYS at most 3650): an expiry
+ * beyond it, from now, can only come from a damaged snapshot.
+ */
+const LONGEST_WINDOW_MS = 3650 * DAY_MS;
 
 /** `[ticket, userKey, expiresAt]`: one live ticket as persisted. */
 export type SnapshotEntry = [ticket: string, userKey: string, expiresAt: number];
@@ -12,8 +24,8 @@ export interface MemoryTicketStoreOptions {
   /** Bound on live tickets; beyond it the least recently used ticket is dropped. */
   maxTickets: number;
   clock: Clock;
-  /** Called when the bound drops a live ticket (not on expiry or LogOut). */
-  onEvict?: () => void;
+  /** Called with the ticket when the bound drops it (not on expiry or LogOut). */
+  onEvict?: (ticket: string) => void;
 }
 
 /**
@@ -24,6 +36,14 @@ export interface MemoryTicketStoreOptions {
 export class MemoryTicketStore implements TicketStore {
   private readonly cache: LRUCache<string, string>;
   private readonly clock: Clock;
+  private recorder: RevocationRecorder | undefined;
+  /** Revoked (gone from the cache) and being recorded: ticket -> the recording's outcome. */
+  private readonly recording = new Map<string, Promise<string>>();
+  /**
+   * Revoked, but the record failed: dead here, not yet durable. A retried LogOut records it
+   * again (and succeeds); a durable snapshot (which lacks it) makes the entry unnecessary.
+   */
+  private readonly unrecorded = new Map<string, string>();
 
   constructor(options: MemoryTicketStoreOptions) {
     this.clock = options.clock;
@@ -40,7 +60,7 @@ export class MemoryTicketStore implements TicketStore {
       // lru-cache treats a start time of 0 as "no TTL", so the clock must be epoch-based.
       perf: { now: () => options.clock.now() },
       ...(options.onEvict
-        ? { dispose: (_value, _key, reason) => reason === 'evict' && options.onEvict?.() }
+        ? { dispose: (_value, key, reason) => reason === 'evict' && options.onEvict?.(key) }
         : {}),
     });
   }
@@ -52,6 +72,7 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   async adopt(ticket: string, userKey: string): Promise<IssuedTicket> {
+    this.unrecorded.delete(ticket);
     this.cache.set(ticket, userKey);
     return { ticket, expiresAt: this.clock.now() + this.cache.ttl };
   }
@@ -68,10 +89,74 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   async revoke(ticket: string): Promise<string | undefined> {
-    // peek() skips an expired-but-unpurged entry, which must not count as a logout.
-    const userKey = this.cache.peek(ticket);
-    if (userKey !== undefined) this.cache.delete(ticket);
-    return userKey;
+    for (;;) {
+      // peek() skips an expired-but-unpurged entry, which must not count as a logout.
+      const userKey = this.cache.peek(ticket);
+      if (userKey !== undefined) {
+        // Dead at once (no request sees it valid again), acknowledged once recorded.
+        this.cache.delete(ticket);
+        return this.record(ticket, userKey);
+      }
+      // Being revoked by another call: answer [901] only once that revocation is durable; if its
+      // record failed, this call takes the revocation over.
+      const recording = this.recording.get(ticket);
+      if (recording) {
+        await recording.catch(() => undefined);
+        continue;
+      }
+      const unrecordedKey = this.unrecorded.get(ticket);
+      if (unrecordedKey !== undefined) {
+        this.unrecorded.delete(ticket);
+        return this.record(ticket, unrecordedKey);
+      }
+      return undefined;
+    }
+  }
+
+  /** Makes revocations durable before they are acknowledged (the memory store's revocation log). */
+  useRevocationLog(recorder: RevocationRecorder): void {
+    this.recorder = recorder;
+  }
+
+  /**
+   * Called at the instant a snapshot takes its view, which lacks every revocation made so far:
+   * returns what to call once that snapshot is durable, to forget the failed records it covers.
+   */
+  coverUnrecorded(): () => void {
+    const covered = [...this.unrecorded.keys()];
+    return () => {
+      for (const ticket of covered) this.unrecorded.delete(ticket);
+    };
+  }
+
+  /** Removes tickets revoked since the snapshot was taken (the revocation log's replay). */
+  forget(tickets: Iterable<string>): void {
+    for (const ticket of tickets) this.cache.delete(ticket);
+  }
+
+  /** Drops every ticket (a restore that cannot be trusted). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private record(ticket: string, userKey: string): string | Promise<string> {
+    if (!this.recorder) return userKey;
+    const recorded = this.recorder.append(ticket).then(
+      () => userKey,
+      (error: unknown) => {
+        this.unrecorded.set(ticket, userKey);
+        throw error instanceof StoreUnavailableError
+          ? error
+          : new StoreUnavailableError(`revocation not recorded: ${(error as Error).message}`, {
+              cause: error,
+            });
+      },
+    );
+    const tracked: Promise<string> = recorded.finally(() => {
+      if (this.recording.get(ticket) === tracked) this.recording.delete(ticket);
+    });
+    this.recording.set(ticket, tracked);
+    return tracked;
   }
 
   async size(): Promise<number> {
@@ -98,18 +183,40 @@ export class MemoryTicketStore implements TicketStore {
 
   /**
    * Restores tickets, given least recently used first so recency survives. An entry keeps its
-   * expiry and, once used again, a full sliding window. Expired entries are dropped.
+   * expiry and, once used again, a full sliding window. Expired entries are dropped, and so are
+   * entries whose expiry no configuration could give (not a positive integer, or further away
+   * than the longest window), which would otherwise fail later as dates; an expiry further than
+   * this store's window (a longer TICKET_TTL_DAYS before the restart, or the clock set back) is
+   * cut to one window.
    */
   restore(entries: Iterable<SnapshotEntry>): number {
+    return this.restoreCounting(entries).restored;
+  }
+
+  /** {@link restore}, also counting the entries dropped as impossible. */
+  restoreCounting(entries: Iterable<readonly [ticket: string, userKey: string, expiresAt: unknown]>): {
+    restored: number;
+    impossible: number;
+  } {
     const now = this.clock.now();
     const ttl = this.cache.ttl;
     let restored = 0;
+    let impossible = 0;
     for (const [ticket, userKey, expiresAt] of entries) {
+      if (
+        typeof expiresAt !== 'number' ||
+        !Number.isSafeInteger(expiresAt) ||
+        expiresAt <= 0 ||
+        expiresAt > now + LONGEST_WINDOW_MS
+      ) {
+        impossible++;
+        continue;
+      }
       if (expiresAt <= now) continue;
-      this.cache.set(ticket, userKey, { start: expiresAt - ttl });
+      this.cache.set(ticket, userKey, { start: Math.min(expiresAt, now + ttl) - ttl });
       restored++;
     }
-    return restored;
+    return { restored, impossible };
   }
 
   private info(ticket: string, userKey: string): TicketInfo {

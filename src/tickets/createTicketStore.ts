@@ -2,7 +2,8 @@ import { DAY_MS, type Clock } from '../clock';
 import type { Config } from '../config';
 import { MemoryTicketStore } from './MemoryTicketStore';
 import type { RedisTicketStore as RedisTicketStoreType } from './RedisTicketStore';
-import { loadSnapshot, writeSnapshot, type Warn } from './snapshot';
+import { persistMemoryStore } from './persistence';
+import type { Warn } from './snapshot';
 import type { TicketStore } from './TicketStore';
 
 export interface ConfiguredStore {
@@ -16,7 +17,7 @@ export function createTicketStore(
   config: Config,
   clock: Clock,
   warn: Warn,
-  onEvict?: () => void,
+  onEvict?: (ticket: string) => void,
 ): ConfiguredStore {
   // Whole milliseconds: lru-cache and Redis's PX take integers, and a fractional day count
   // (TICKET_TTL_DAYS=0.3333) must work on both.
@@ -29,9 +30,14 @@ export function createTicketStore(
     };
     const store = new RedisTicketStore({
       url: config.redisUrl,
+      sentinels: config.redisSentinels,
+      sentinelName: config.redisSentinelName,
+      clusterNodes: config.redisClusterNodes,
       keyPrefix: config.redisKeyPrefix,
       ttlMs,
       commandTimeoutMs: config.redisCommandTimeoutMs,
+      waitReplicas: config.redisWaitReplicas,
+      waitTimeoutMs: config.redisWaitTimeoutMs,
       clock,
     });
     return { store, close: () => store.close() };
@@ -45,22 +51,12 @@ export function createTicketStore(
   const file = config.snapshotFile;
   if (!file) return { store, close: () => store.close() };
 
-  loadSnapshot(file, store, warn);
-  let writing: Promise<unknown> = Promise.resolve();
-  const save = () => {
-    writing = writing
-      .then(() => writeSnapshot(file, store))
-      .catch((error: Error) => warn(`ticket snapshot not written: ${error.message}`));
-    return writing;
-  };
-  const timer = setInterval(save, config.snapshotIntervalMs);
-  timer.unref();
-  return {
-    store,
-    close: async () => {
-      clearInterval(timer);
-      await save();
-      await store.close();
-    },
-  };
+  // The snapshot, and the revocation log that makes each LogOut durable before it is answered.
+  const persisted = persistMemoryStore(store, {
+    file,
+    intervalMs: config.snapshotIntervalMs,
+    revocationLog: config.revocationLog,
+    warn,
+  });
+  return { store, close: persisted.close };
 }
