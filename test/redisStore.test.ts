@@ -226,6 +226,27 @@ test('a connection that drops with a LogOut in flight: outcome unknown; while it
   }
 });
 
+test('a client ioredis ends by itself is started again (ioredis gives up on some Sentinel paths)', async () => {
+  const store = new RedisTicketStore({
+    url: redis.url,
+    keyPrefix: 'test:',
+    ttlMs: DAY_MS,
+    commandTimeoutMs: 500,
+    clock: a.clock,
+  });
+  try {
+    await until('the store to connect', () => store.ping().then(() => true), 5000, 10);
+    const client = (store as unknown as { redis: Redis }).redis;
+    const ended = new Promise((resolve) => client.once('end', resolve));
+    client.disconnect();
+    await ended;
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await until('the store to serve again', () => store.ping().then(() => true), 5000, 10);
+  } finally {
+    await store.close();
+  }
+});
+
 describe('errors Redis answers are internal errors, not outages', () => {
   test('WRONGTYPE (a list at the ticket key): 500 internal error, neither [903] nor [901]', async () => {
     const ticket = randomUUID();

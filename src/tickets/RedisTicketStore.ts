@@ -44,6 +44,9 @@ const PEEK_SCRIPT = "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS
 const SCAN_COUNT = 1000;
 const COUNT_DEADLINE_MS = 5000;
 
+/** A client ioredis ended on its own is connected again after this long. */
+const REVIVE_AFTER_MS = 200;
+
 type WithPeek = { ticketPeek(key: string): Promise<[string | null, number]> };
 
 /** The topology the options describe. */
@@ -75,11 +78,24 @@ function topologyOf(options: RedisTicketStoreOptions): RedisTopology {
 export class RedisTicketStore implements TicketStore, SharesControl {
   private readonly redis: RedisClient & WithPeek;
   private counting: Promise<number> | undefined;
+  private closed = false;
+  private revival: NodeJS.Timeout | undefined;
   private plane: RedisControlPlane | undefined;
 
   constructor(private readonly options: RedisTicketStoreOptions) {
     this.redis = connectRedis(topologyOf(options), options.commandTimeoutMs) as RedisClient & WithPeek;
     this.redis.defineCommand('ticketPeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
+    // ioredis gives up for good on some paths it should retry (with Sentinel: a +switch-master
+    // that arrives while it is reconnecting ends the connection, ioredis issue #1683's symptom,
+    // "Connection is closed." ever after). A store that is not closed starts again.
+    this.redis.on('end', () => {
+      if (this.closed) return;
+      clearTimeout(this.revival);
+      this.revival = setTimeout(() => {
+        if (!this.closed) this.redis.connect().catch(() => undefined);
+      }, REVIVE_AFTER_MS);
+      this.revival.unref();
+    });
   }
 
   private key(ticket: string): string {
@@ -169,6 +185,8 @@ export class RedisTicketStore implements TicketStore, SharesControl {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.revival);
     if (this.options.sentinels?.length) {
       // QUIT would leave the subscriptions to the sentinels' +switch-master open (ioredis cleans
       // its failover detector up on disconnect only), reconnecting forever once they are gone.
