@@ -353,3 +353,23 @@ describe('a Redis outage', () => {
     expect(await success(b, 'LogOut', { AuthenticationTicket: fresh })).toBe('false');
   });
 });
+
+test('a fractional TICKET_TTL_DAYS works on Redis: whole milliseconds for PX', async () => {
+  // 0.7 days is 60,479,999.99999999 ms as a double: Redis refuses a PX that is not an integer.
+  const fractional = await startTestServer({
+    store: 'redis',
+    redisUrl: redis.url,
+    redisKeyPrefix: 'fraction:',
+    redisCommandTimeoutMs: 500,
+    ticketTtlDays: 0.7,
+  });
+  try {
+    const ticket = await login(fractional.origin);
+    const ttl = await inspector.pttl(`fraction:ticket:${ticket}`);
+    expect(ttl).toBeGreaterThan(60_480_000 - 5_000);
+    expect(ttl).toBeLessThanOrEqual(60_480_000);
+    expect(await success(fractional, 'isValidTicket', { AuthenticationTicket: ticket })).toBe('true');
+  } finally {
+    await fractional.close();
+  }
+});
