@@ -1,3 +1,4 @@
+import type { RequestSummary } from '../observability/requestSummary';
 import os from 'node:os';
 import type { CallRecord } from '../http/asmxHandler';
 import type { TicketStore } from '../tickets/TicketStore';
@@ -11,13 +12,7 @@ import type { SteerableClock } from './steerableClock';
 import { ticketHash } from './ticketHash';
 
 /** One answered service request, as the HTTP layer reports it (no request object). */
-export interface ObservedCall {
-  readonly service: string;
-  readonly transport: string;
-  readonly operation: string;
-  readonly outcome: string;
-  readonly status: number;
-  readonly durationMs: number;
+export interface ObservedCall extends RequestSummary {
   readonly client: SessionClient;
   readonly call?: CallRecord;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestSummary } from '../observability/requestSummary';
 import contentType from 'content-type';
 import { setTimeout as delay } from 'node:timers/promises';
 import { faultEffect, type FaultInjector } from '../admin/faultBook';
@@ -62,14 +63,8 @@ export interface CallRecord {
 }
 
 /** What one request was and how it ended; never the ticket or a password, except inside `call`. */
-export interface RequestEvent {
+export interface RequestEvent extends RequestSummary {
   readonly req: IncomingMessage;
-  readonly service: string;
-  readonly transport: string;
-  readonly operation: string;
-  readonly outcome: string;
-  readonly status: number;
-  readonly durationMs: number;
   /** Who answered the operation call (absent when none ran: a refused request, an injected fault). */
   readonly answeredBy?: AnsweredBy;
   /** The operation call, once decoded: for the admin layer only (it holds tickets and passwords). */

@@ -1,3 +1,4 @@
+import type { RequestSummary } from '../observability/requestSummary';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -37,14 +38,8 @@ export const MAX_REQUEST_TARGET_BYTES = 16 * 1024;
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** What an answered request was, for logs and metrics (as the ASMX handler reports its own). */
-export interface AnsweredRefusal {
+export interface AnsweredRefusal extends RequestSummary {
   readonly req: IncomingMessage;
-  readonly service: string;
-  readonly transport: string;
-  readonly operation: string;
-  readonly outcome: string;
-  readonly status: number;
-  readonly durationMs: number;
 }
 
 export interface HygieneOptions {
