@@ -4,6 +4,7 @@
  * `NumberToDouble` / `NumberBufferToDecimal` / `FormatDouble` of `number.cpp`) so that values
  * convert, fail and print exactly as they do on a Windows ASMX server — quirks included.
  */
+import type { PrimitiveName } from '../contract/model';
 import { dotnetTrim } from './dotnetChars';
 import { formatError, overflowError } from './dotnetException';
 
@@ -599,3 +600,15 @@ export function formatSingleRoundTrip(value: number): string {
   const long = doubleDigits(Math.abs(single), 9);
   return formatGeneral(long.digits, long.scale, negative, 9);
 }
+
+/** The .NET integer type behind each XSD integer primitive. */
+export const INTEGER_KINDS: Readonly<Partial<Record<PrimitiveName, IntegerKind>>> = {
+  byte: 'SByte',
+  unsignedByte: 'Byte',
+  short: 'Int16',
+  unsignedShort: 'UInt16',
+  int: 'Int32',
+  unsignedInt: 'UInt32',
+  long: 'Int64',
+  unsignedLong: 'UInt64',
+};

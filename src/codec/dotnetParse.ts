@@ -19,21 +19,10 @@ import {
   parseDotNetDouble,
   parseDotNetInteger,
   parseDotNetSingle,
-  type IntegerKind,
+  INTEGER_KINDS,
 } from './dotnetNumber';
 import { processServerTime, type ServerTime } from './serverTimeZone';
 import type { XsdValues } from './xmlConvert';
-
-const INTEGER_KINDS: Partial<Record<PrimitiveName, IntegerKind>> = {
-  byte: 'SByte',
-  unsignedByte: 'Byte',
-  short: 'Int16',
-  unsignedShort: 'UInt16',
-  int: 'Int32',
-  unsignedInt: 'UInt32',
-  long: 'Int64',
-  unsignedLong: 'UInt64',
-};
 
 const TYPE_NAMES: Readonly<Record<PrimitiveName, string>> = {
   string: 'System.String',

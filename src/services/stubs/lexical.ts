@@ -3,19 +3,16 @@
  * strings verbatim, so they must already be what .NET would write) or as a `when` value.
  * Each check returns undefined when the value fits, else what is allowed.
  */
-import { INTEGER_RANGES, type IntegerKind } from '../../codec/dotnetNumber';
+import {
+  INTEGER_KINDS as CODEC_INTEGER_KINDS,
+  INTEGER_RANGES,
+  type IntegerKind,
+} from '../../codec/dotnetNumber';
 import type { PrimitiveName } from '../../contract/model';
 
 /** The .NET integer type behind each XSD integer primitive (`char`, a UTF-16 code unit, as UInt16). */
 const INTEGER_KINDS: Readonly<Partial<Record<PrimitiveName, IntegerKind>>> = {
-  byte: 'SByte',
-  unsignedByte: 'Byte',
-  short: 'Int16',
-  unsignedShort: 'UInt16',
-  int: 'Int32',
-  unsignedInt: 'UInt32',
-  long: 'Int64',
-  unsignedLong: 'UInt64',
+  ...CODEC_INTEGER_KINDS,
   char: 'UInt16',
 };
 
