@@ -5,7 +5,7 @@ import type { TicketStore } from '../tickets/TicketStore';
 import type { UserDirectory } from '../users/userDirectory';
 import { MemoryFaultBook, type FaultInjector } from './faultBook';
 import { addIsoDuration, parseIsoDuration } from './isoDuration';
-import { Journal, type JournalEntry } from './journal';
+import { Journal, type RecordedEntry } from './journal';
 import { redactArguments, ticketReference } from './redactArguments';
 import { SessionRegistry, type EndedSession, type EndReason, type SessionClient } from './sessionRegistry';
 import type { SteerableClock } from './steerableClock';
@@ -196,14 +196,13 @@ export class AdminControl {
       }
     }
     if (!this.journal.enabled) return;
-    const secrets = carried ? new Set([...this.secrets, carried]) : this.secrets;
-    const entry: JournalEntry = {
+    const entry: RecordedEntry = {
       seq: this.journal.nextSeq(),
-      time: new Date(now).toISOString(),
+      timeMs: now,
       service: observed.service,
       operation: observed.operation,
       transport: observed.transport,
-      arguments: call ? redactArguments(call.args, secrets) : {},
+      arguments: call ? redactArguments(call.args, this.secrets, carried) : {},
       user: user ? user.toLowerCase() : null,
       ticketHash: carried ? ticketHash(carried) : null,
       outcome: observed.outcome,

@@ -33,14 +33,17 @@ export interface JournalFilter {
   readonly since?: number;
 }
 
+/** An entry as recorded: its time kept as epoch ms, written out as text only when asked for. */
+export type RecordedEntry = Omit<JournalEntry, 'time'> & { readonly timeMs: number };
+
 /** The last `capacity` calls, oldest first; a ring, so recording costs the same at any size. */
 export class Journal {
-  private readonly entries: (JournalEntry | undefined)[];
+  private readonly entries: (RecordedEntry | undefined)[];
   private next = 0;
   private seq = 0;
 
   constructor(readonly capacity: number) {
-    this.entries = new Array<JournalEntry | undefined>(capacity);
+    this.entries = new Array<RecordedEntry | undefined>(capacity);
   }
 
   /** Whether it keeps anything (JOURNAL_SIZE=0 turns it off). */
@@ -52,7 +55,7 @@ export class Journal {
     return ++this.seq;
   }
 
-  add(entry: JournalEntry): void {
+  add(entry: RecordedEntry): void {
     if (this.capacity === 0) return;
     this.entries[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
@@ -68,7 +71,10 @@ export class Journal {
     const out: JournalEntry[] = [];
     for (let i = 0; i < this.capacity; i++) {
       const entry = this.entries[(this.next + i) % this.capacity];
-      if (entry && passes(entry, filter)) out.push(entry);
+      if (entry && passes(entry, filter)) {
+        const { timeMs, ...rest } = entry;
+        out.push({ ...rest, time: new Date(timeMs).toISOString() });
+      }
     }
     return out;
   }
@@ -78,13 +84,13 @@ export class Journal {
   }
 }
 
-function passes(entry: JournalEntry, filter: JournalFilter): boolean {
+function passes(entry: RecordedEntry, filter: JournalFilter): boolean {
   return (
     (filter.operation === undefined || entry.operation === filter.operation) &&
     (filter.outcome === undefined || entry.outcome === filter.outcome) &&
     (filter.service === undefined || entry.service.toLowerCase() === filter.service.toLowerCase()) &&
     (filter.transport === undefined || entry.transport === filter.transport) &&
     (filter.user === undefined || (entry.user ?? '').toLowerCase() === filter.user.toLowerCase()) &&
-    (filter.since === undefined || Date.parse(entry.time) >= filter.since)
+    (filter.since === undefined || entry.timeMs >= filter.since)
   );
 }

@@ -21,20 +21,28 @@ export function ticketReference(ticket: string): string {
 export function redactArguments(
   args: Readonly<Record<string, unknown>>,
   secrets: ReadonlySet<string>,
+  /** The ticket the call carried (parameter or cookie), hidden wherever it appears. */
+  carried = '',
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name of Object.keys(args)) out[name] = redactValue(name, args[name], secrets, 0);
+  for (const name of Object.keys(args)) out[name] = redactValue(name, args[name], secrets, carried, 0);
   return out;
 }
 
-function redactValue(name: string, value: unknown, secrets: ReadonlySet<string>, depth: number): unknown {
+function redactValue(
+  name: string,
+  value: unknown,
+  secrets: ReadonlySet<string>,
+  carried: string,
+  depth: number,
+): unknown {
   if (value === null || value === undefined) return null;
   if (depth > 8) return '…';
   if (typeof value === 'string') {
     if (value === '') return '';
     if (SECRET_NAME.test(name)) return REDACTED;
     if (TICKET_NAME.test(name)) return ticketReference(value);
-    if (secrets.has(value)) return REDACTED;
+    if (value === carried || secrets.has(value)) return REDACTED;
     return value.length > 500 ? `${value.slice(0, 500)}…` : value;
   }
   if (typeof value === 'number' || typeof value === 'boolean') {
@@ -43,15 +51,15 @@ function redactValue(name: string, value: unknown, secrets: ReadonlySet<string>,
   if (typeof value === 'bigint') return SECRET_NAME.test(name) ? REDACTED : value.toString();
   if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
   if (Array.isArray(value)) {
-    return value.slice(0, 50).map((item) => redactValue(name, item, secrets, depth + 1));
+    return value.slice(0, 50).map((item) => redactValue(name, item, secrets, carried, depth + 1));
   }
   if (typeof value === 'object') {
     // DotNetDateTime and other value classes print as their text.
     if (Object.getPrototypeOf(value) !== Object.prototype)
-      return redactValue(name, String(value), secrets, depth + 1);
+      return redactValue(name, String(value), secrets, carried, depth + 1);
     const out: Record<string, unknown> = {};
     for (const [member, inner] of Object.entries(value)) {
-      out[member] = redactValue(SECRET_NAME.test(name) ? name : member, inner, secrets, depth + 1);
+      out[member] = redactValue(SECRET_NAME.test(name) ? name : member, inner, secrets, carried, depth + 1);
     }
     return out;
   }

@@ -5,5 +5,15 @@ import { createHash } from 'node:crypto';
  * of its SHA-256 (the logout webhooks send the whole SHA-256, which starts with these).
  */
 export function ticketHash(ticket: string): string {
-  return createHash('sha256').update(ticket, 'utf8').digest('hex').slice(0, 12);
+  let hash = recent.get(ticket);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(ticket, 'utf8').digest('hex').slice(0, 12);
+    // Calls repeat the same few tickets: remember the last ones instead of hashing per call.
+    if (recent.size >= RECENT_LIMIT) recent.clear();
+    recent.set(ticket, hash);
+  }
+  return hash;
 }
+
+const RECENT_LIMIT = 4096;
+const recent = new Map<string, string>();
