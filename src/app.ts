@@ -3,7 +3,8 @@ import express from 'express';
 import type { AdminControl } from './admin/adminControl';
 import { adminRoutes } from './admin/adminRoutes';
 import type { Config } from './config';
-import { SERVICE_PATH, type RequestListener } from './http/asmxHandler';
+import type { RequestListener } from './http/asmxHandler';
+import { DEFAULT_SERVICE_PATH } from './services/loadServices';
 import type { Metrics } from './observability/metrics';
 import type { OperationContext } from './operations/types';
 import { signOutRoutes } from './signout/routes';
@@ -86,7 +87,7 @@ export function createRequestListener(parts: AppParts): (req: IncomingMessage, r
 function createApp(parts: AppParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/', (_req, res) => res.redirect(302, SERVICE_PATH));
+  app.get('/', (_req, res) => res.redirect(302, DEFAULT_SERVICE_PATH));
   // Browsers ask for an icon on their own; an empty answer keeps their consoles free of 404s.
   app.get('/favicon.ico', (_req, res) => res.status(204).set('Cache-Control', 'public, max-age=86400').end());
   app.use(createRouter(parts));

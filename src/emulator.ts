@@ -3,7 +3,7 @@ import type express from 'express';
 import { createRequestListener, createRouter, type AppParts } from './app';
 import { DAY_MS, systemClock, type Clock } from './clock';
 import { resolveConfig, type Config, type ConfigInput } from './config';
-import { createAsmxHandler, type AsmxHandler, type RequestEvent } from './http/asmxHandler';
+import { createAsmxHandler, isAtOrBelow, type AsmxHandler, type RequestEvent } from './http/asmxHandler';
 import { createConnectionHygiene, type ConnectionHygiene } from './http/connectionHygiene';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
@@ -339,11 +339,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       res.writeHead(answer.status, answer.headers as Record<string, string>).end(answer.body);
     },
     {
-      isServicePath: (url: string | undefined) => {
-        if (!url) return false;
-        const lower = url.toLowerCase();
-        return paths.some((p) => lower.startsWith(p) && '/?'.includes(lower.charAt(p.length) || '/'));
-      },
+      isServicePath: (url: string | undefined) =>
+        url !== undefined && paths.some((path) => isAtOrBelow(url, path)),
     },
   );
   const parts: AppParts = {

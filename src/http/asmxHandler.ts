@@ -35,8 +35,6 @@ import { markClosing } from './connectionHygiene';
 import { BodyError, readBody } from './readBody';
 import { serviceUrl } from './serviceUrl';
 
-export const SERVICE_PATH = '/srv.asmx';
-
 export interface AsmxHandlerOptions {
   readonly signOut: SignOut;
   readonly services: readonly ServiceRuntime[];
@@ -116,12 +114,17 @@ function matchService(
 ): ServiceRuntime | undefined {
   if (!url) return undefined;
   for (const { runtime, lowerCasePath } of services) {
-    const length = lowerCasePath.length;
-    if (url.slice(0, length).toLowerCase() !== lowerCasePath) continue;
-    const next = url.charAt(length);
-    if (next === '' || next === '/' || next === '?') return runtime;
+    if (isAtOrBelow(url, lowerCasePath)) return runtime;
   }
   return undefined;
+}
+
+/** Whether a request URL is the service path (lower-cased) or below it, as IIS matches paths: case-insensitively. */
+export function isAtOrBelow(url: string, lowerCasePath: string): boolean {
+  const length = lowerCasePath.length;
+  if (url.slice(0, length).toLowerCase() !== lowerCasePath) return false;
+  const next = url.charAt(length);
+  return next === '' || next === '/' || next === '?';
 }
 
 /**
