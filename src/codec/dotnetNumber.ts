@@ -356,8 +356,11 @@ function specialDouble(text: string): number | undefined {
   return undefined;
 }
 
-/** Double.Parse(text, styles, InvariantCulture) of .NET Framework: overflow throws; -0 reads as +0. */
-export function parseDotNetDouble(text: string, styles: number): number {
+/**
+ * The shared part of Double.Parse and Single.Parse: the invariant symbols (`Infinity`,
+ * `-Infinity`, `NaN`) as they are, otherwise the number as a double, overflow throwing for `typeName`.
+ */
+function parseFloating(text: string, styles: number, typeName: 'Double' | 'Single'): number {
   const number = parseNumberBuffer(text, styles, false);
   if (!number) {
     const special = specialDouble(text);
@@ -365,21 +368,21 @@ export function parseDotNetDouble(text: string, styles: number): number {
     throw formatError();
   }
   const value = numberToDouble(number);
-  if (!Number.isFinite(value)) throw overflowError('Double');
+  if (!Number.isFinite(value)) throw overflowError(typeName);
+  return value;
+}
+
+/** Double.Parse(text, styles, InvariantCulture) of .NET Framework: overflow throws; -0 reads as +0. */
+export function parseDotNetDouble(text: string, styles: number): number {
+  const value = parseFloating(text, styles, 'Double');
   // NumberBufferToDouble turns a negative zero into +0.
   return value === 0 ? 0 : value;
 }
 
 /** Single.Parse(text, styles, InvariantCulture): parsed as a double, then rounded to float. */
 export function parseDotNetSingle(text: string, styles: number): number {
-  const number = parseNumberBuffer(text, styles, false);
-  if (!number) {
-    const special = specialDouble(text);
-    if (special !== undefined) return special;
-    throw formatError();
-  }
-  const value = numberToDouble(number);
-  if (!Number.isFinite(value)) throw overflowError('Single');
+  const value = parseFloating(text, styles, 'Single');
+  if (!Number.isFinite(value)) return value; // Infinity, -Infinity, NaN as written
   const single = Math.fround(value);
   if (!Number.isFinite(single)) throw overflowError('Single');
   return single === 0 ? 0 : single;
