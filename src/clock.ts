@@ -20,3 +20,11 @@ export class ManualClock implements Clock {
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * TICKET_TTL_DAYS in whole milliseconds: lru-cache and Redis's PX take integers, and a fractional
+ * day count (0.3333) must work on both stores.
+ */
+export function ticketTtlMs(days: number): number {
+  return Math.max(1, Math.round(days * DAY_MS));
+}

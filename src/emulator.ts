@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type express from 'express';
 import { createRequestListener, createRouter, type AppParts } from './app';
-import { DAY_MS, systemClock, type Clock } from './clock';
+import { systemClock, ticketTtlMs, type Clock } from './clock';
 import { resolveConfig, type Config, type ConfigInput } from './config';
 import { createAsmxHandler, isAtOrBelow, type AsmxHandler, type RequestEvent } from './http/asmxHandler';
 import { createConnectionHygiene, type ConnectionHygiene } from './http/connectionHygiene';
@@ -100,6 +100,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     users,
     trustedPassword: config.trustedPassword,
     journalSize: config.journalSize,
+    ticketTtlMs: ticketTtlMs(config.ticketTtlDays),
     onSessionEnded: (reason, session) => {
       metrics.sessionsEnded.labels(reason).inc();
       // Forward mode: the user's upstream ticket ends upstream too, unless another live session
@@ -244,7 +245,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const load = () => require('./upstream/redisUpstreamTickets') as RedisBooks;
     upstreamTickets = redis
-      ? load().redisUpstreamTicketBooks(config, Math.max(1, Math.round(config.ticketTtlDays * DAY_MS)))
+      ? load().redisUpstreamTicketBooks(config, ticketTtlMs(config.ticketTtlDays))
       : memoryUpstreamTicketBooks();
   }
   for (const entry of entries) {

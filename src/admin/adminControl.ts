@@ -58,6 +58,8 @@ export interface AdminControlOptions {
   readonly users: UserDirectory;
   readonly trustedPassword: string;
   readonly journalSize: number;
+  /** The ticket lifetime (TICKET_TTL_DAYS): a ticket gone sooner did not expire. */
+  readonly ticketTtlMs?: number;
   readonly faults?: FaultInjector;
   readonly sharedClock?: SharedClockOffset;
   /** A store shared by several instances (Redis): its clock offset, faults, resets and session ends. */
@@ -114,7 +116,7 @@ export class AdminControl {
     let toldByAnother = false;
     this.sessions = new SessionRegistry((...end) => {
       if (!toldByAnother) options.onSessionEnded?.(...end);
-    });
+    }, options.ticketTtlMs);
     this.secrets = new Set([options.trustedPassword].filter(Boolean));
     if (shared) {
       shared.onReset = () => this.forgetLocal();
@@ -229,7 +231,7 @@ export class AdminControl {
   // ---- sessions
 
   async listSessions() {
-    return this.sessions.sweep((ticket) => this.options.store.peek(ticket));
+    return this.sessions.sweep((ticket) => this.options.store.peek(ticket), this.clock.now());
   }
 
   async leakReport(idleThresholdMs: number) {

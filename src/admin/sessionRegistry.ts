@@ -25,6 +25,11 @@ interface Tracked {
   lastUsedAt: number;
   readonly operation: string;
   readonly client: SessionClient;
+  /**
+   * Real time (not the steered clock) at which a sweep first found the ticket gone before its
+   * expiry: ended on another instance, whose message is on its way, or evicted by Redis.
+   */
+  vanishedAt?: number;
 }
 
 /** A live session as `GET /_emulator/sessions` lists it: never the ticket itself. */
@@ -61,6 +66,13 @@ export interface LeakReport {
 /** Sessions followed at most; beyond it the oldest is no longer followed (and counted as untracked). */
 export const MAX_TRACKED_SESSIONS = 100_000;
 
+/**
+ * How long a ticket gone before its expiry waits for another instance's "ended here" message
+ * (real ms) before it counts as evicted. The message follows the other instance's answer, so a
+ * sweep in between must not call that LogOut an expiry.
+ */
+export const END_MESSAGE_GRACE_MS = 10_000;
+
 const zero = (): LeakCounts => ({
   loggedOut: 0,
   expiredWithoutLogout: 0,
@@ -95,6 +107,8 @@ export class SessionRegistry {
 
   constructor(
     private readonly onEnded: (reason: EndReason, session: EndedSession) => void = () => undefined,
+    /** The ticket lifetime: a ticket lives at least this long after its last use seen here. */
+    private readonly ticketTtlMs = Infinity,
   ) {}
 
   opened(ticket: string, userKey: string, operation: string, client: SessionClient, at: number): void {
@@ -143,18 +157,27 @@ export class SessionRegistry {
   }
 
   /**
-   * Looks at the store for every followed session: the dead ones ended by expiry (a LogOut,
-   * eviction or admin end would have been told already). Returns the live ones with their expiry.
+   * Looks at the store for every followed session. A dead one whose expiry has come ended by
+   * expiry (a LogOut, eviction or admin end here would have been told already); one gone sooner
+   * ended on another instance or was evicted by Redis: it waits {@link END_MESSAGE_GRACE_MS} for
+   * the other instance's message, then counts as evicted. Returns the live ones with their expiry.
    */
-  async sweep(peek: (ticket: string) => Promise<TicketInfo | undefined>): Promise<SessionView[]> {
+  async sweep(
+    peek: (ticket: string) => Promise<TicketInfo | undefined>,
+    now: number,
+    realNow = Date.now(),
+  ): Promise<SessionView[]> {
     const live: SessionView[] = [];
     for (const session of [...this.open.values()]) {
       const info = await peek(session.ticket);
       if (!this.open.has(session.ticket)) continue; // ended meanwhile, by someone else
       if (!info) {
-        this.ended(session.ticket, 'expired');
+        if (now >= session.lastUsedAt + this.ticketTtlMs) this.ended(session.ticket, 'expired');
+        else if (session.vanishedAt === undefined) session.vanishedAt = realNow;
+        else if (realNow - session.vanishedAt >= END_MESSAGE_GRACE_MS) this.ended(session.ticket, 'evicted');
         continue;
       }
+      session.vanishedAt = undefined;
       live.push({
         user: session.userKey,
         ticketHash: session.hash,
@@ -176,6 +199,7 @@ export class SessionRegistry {
     const users = new Map<string, LeakCounts>();
     for (const [key, counts] of this.endedByUser) users.set(key, { ...counts });
     for (const session of this.open.values()) {
+      if (session.vanishedAt !== undefined) continue; // ended; how, the next sweeps tell
       const key = clientKey(session.client);
       const client = clients.get(key) ?? { client: session.client, counts: zero() };
       clients.set(key, client);

@@ -1,4 +1,4 @@
-import { DAY_MS, type Clock } from '../clock';
+import { ticketTtlMs, type Clock } from '../clock';
 import type { Config } from '../config';
 import { MemoryTicketStore } from './MemoryTicketStore';
 import type { RedisTicketStore as RedisTicketStoreType } from './RedisTicketStore';
@@ -19,9 +19,7 @@ export function createTicketStore(
   warn: Warn,
   onEvict?: (ticket: string) => void,
 ): ConfiguredStore {
-  // Whole milliseconds: lru-cache and Redis's PX take integers, and a fractional day count
-  // (TICKET_TTL_DAYS=0.3333) must work on both.
-  const ttlMs = Math.max(1, Math.round(config.ticketTtlDays * DAY_MS));
+  const ttlMs = ticketTtlMs(config.ticketTtlDays);
   if (config.store === 'redis') {
     // Loaded only when chosen: ioredis costs ~50 ms of start-up the memory store does not need.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
