@@ -1,6 +1,7 @@
 import type { Server } from 'node:net';
 import express from 'express';
 import { adminAccess } from './adminAccess';
+import { renderAdminApiPage } from './adminApiReference';
 import { AdminControl, AdminError } from './adminControl';
 import { renderDashboard } from './dashboard';
 import { FaultSpecSchema } from './faultBook';
@@ -123,6 +124,14 @@ export function adminRoutes(admin: AdminControl, options: AdminRoutesOptions): e
           .send(html);
       })
       .catch(next);
+  });
+
+  // The reference of these endpoints (a test holds the README's table to the same list).
+  router.get('/api', (_req, res) => {
+    res
+      .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'")
+      .type('html')
+      .send(renderAdminApiPage());
   });
 
   router.get(
