@@ -57,23 +57,42 @@ const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
  * it cannot, refusing exactly what `parseXmlDocument` refused and in the same order: a DTD, an
  * empty document, what fast-xml-parser's validator refuses (with its line, column and message),
  * then nesting beyond {@link MAX_ELEMENT_DEPTH}.
+ *
+ * One pass builds the tree and watches whether the document keeps to a subset of XML that the
+ * validator accepts for certain (see {@link DocumentScanner.wellFormed}); a document that does is
+ * answered without the validator. Any other one, and any the pass refuses, goes to the validator
+ * as before: its refusal comes first, the pass's answer only where it accepts.
  */
 export function readXmlDocument(text: string): { root: XmlElement } | { error: ProtocolError } {
-  // XML is case-sensitive: a document type declaration always starts with exactly this text.
-  const dtdAt = text.indexOf('<!DOCTYPE');
+  const dtdAt = doctypeIndex(text);
   if (dtdAt >= 0) {
     const { line, column } = dtdLineAndColumn(text, dtdAt);
     return { error: ProtocolErrors.dtdProhibited(line, column) };
   }
   // XmlReader's own words and position for an empty document.
   if (text.trim() === '') return { error: ProtocolErrors.unreadableXml(0, 0, 'Root element is missing.') };
+  const scanner = new DocumentScanner(text);
+  const tree = scanner.read();
+  if (scanner.wellFormed && 'root' in tree) return tree;
   const verdict = XMLValidator.validate(text);
   if (verdict !== true) {
     return {
       error: ProtocolErrors.unreadableXml(verdict.err.line || 0, verdict.err.col || 0, verdict.err.msg),
     };
   }
-  return readXmlTree(text);
+  return tree;
+}
+
+/**
+ * Where `<!DOCTYPE` first occurs (XML is case-sensitive: a document type declaration always starts
+ * with exactly this text), -1 when nowhere. Looked for as `DOCTYPE`, a rare first character, which
+ * `indexOf` skips to far faster than to each of the many `<`.
+ */
+function doctypeIndex(text: string): number {
+  for (let at = text.indexOf('DOCTYPE', 2); at >= 0; at = text.indexOf('DOCTYPE', at + 1)) {
+    if (text.charCodeAt(at - 1) === BANG && text.charCodeAt(at - 2) === LT) return at - 2;
+  }
+  return -1;
 }
 
 /** Today's arithmetic for the DTD position (LF only, a BOM counts), kept so the fault is unchanged. */
@@ -81,6 +100,21 @@ function dtdLineAndColumn(text: string, index: number): { line: number; column: 
   const before = text.slice(0, index);
   const lastBreak = before.lastIndexOf('\n');
   return { line: before.split('\n').length, column: index - lastBreak };
+}
+
+/**
+ * Builds the element tree of a document in one pass, recording XmlReader positions. Meant for text
+ * fast-xml-parser's validator accepted ({@link readXmlDocument} consults it unless the document is
+ * plainly well-formed); on any other text it never throws. It refuses, in XmlException's words and
+ * at its position, the malformed markup that validator lets through: `<!` starting neither a
+ * comment nor a CDATA section, an end tag written `</x/>` or `</x a="1" />`, a `=` where an
+ * attribute name should start, a comment, CDATA section or PI left open at the end.
+ *
+ * As `parseXmlDocument` did, the root is the first element; what the validator lets follow it
+ * (text after an empty root, further elements) is read and ignored.
+ */
+export function readXmlTree(s: string): { root: XmlElement } | { error: ProtocolError } {
+  return new DocumentScanner(s).read();
 }
 
 class Element implements XmlElement {
@@ -123,7 +157,599 @@ const GT = 62;
 const QUESTION = 63;
 const BANG = 33;
 const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
+
+type Refusal = { error: ProtocolError };
+
+/** Reused between calls: the namespace bindings in scope and the candidates for xsi:nil. */
+const nsPrefixes: string[] = ['xml'];
+const nsUris: string[] = [XML_NAMESPACE];
+const nilPrefixes: string[] = [];
+/** Reused between calls, per open element: where its name starts, its length, the bindings in scope before it. */
+const openNameAt = new Int32Array(MAX_ELEMENT_DEPTH + 1);
+const openNameLength = new Int32Array(MAX_ELEMENT_DEPTH + 1);
+const openNsCount = new Int32Array(MAX_ELEMENT_DEPTH + 1);
+
+function lookupNamespace(prefix: string, count: number): string | undefined {
+  for (let k = count - 1; k >= 0; k--) {
+    if (nsPrefixes[k] === prefix) return nsUris[k];
+  }
+  return undefined;
+}
+
+/**
+ * One document read from start to end. Line breaks are not counted while scanning: a position is
+ * worked out when one is needed, from the breaks found (by `indexOf`) since the last one, and
+ * positions are only ever asked for further on in the text.
+ */
+class DocumentScanner {
+  /**
+   * Whether everything read so far keeps to XML that fast-xml-parser's validator accepts for
+   * certain: names made of its name characters, no attribute repeated, references in text of the
+   * forms it takes, nothing but white space, comments, PIs and CDATA sections outside the root, an
+   * XML declaration only at the very start. The markup the reader itself refuses is refused either
+   * way. Cleared at the first thing outside that subset (or anything the check is unsure about):
+   * {@link readXmlDocument} then asks the validator.
+   */
+  wellFormed = true;
+
+  private readonly n: number;
+  /** Where the document starts: XmlReader never sees the byte order mark, nor does the validator. */
+  private readonly begin: number;
+  private i: number;
+
+  /** How many elements are open; they are {@link openElements} and the `open…` arrays below it. */
+  private depth = 0;
+  private readonly openElements: Element[] = [];
+  private nsCount = 1;
+  private current: Element | undefined = undefined;
+  private root: Element | undefined = undefined;
+  /** The element that ended last, until the node after it is found. */
+  private pending: Element | undefined = undefined;
+
+  /** The start tag being read: its attributes, xsi:nil candidates, whether it is written `<x/>`. */
+  private tagAttributes: Record<string, string> | undefined = undefined;
+  private tagNilCandidates = 0;
+  private tagIsEmpty = false;
+  /** The first colon of the name {@link scanName} read last, -1 when none. */
+  private nameColon = -1;
+
+  /** Line breaks before {@link lineBreakAt} are counted in {@link line} and {@link lineStart}. */
+  private line = 1;
+  /** The offset in column 1 of the current line. */
+  private lineStart: number;
+  private lineBreakAt: number;
+  private lineFeedAt = -1;
+  private lineCarriageReturnAt = -1;
+
+  /** The next `&`, tab, LF and CR at or after where they were last looked for (`n` when none). */
+  private ampersandAt = -1;
+  private tabAt = -1;
+  private lineFeedInValueAt = -1;
+  private carriageReturnAt = -1;
+
+  constructor(private readonly s: string) {
+    this.n = s.length;
+    this.begin = s.charCodeAt(0) === 0xfeff ? 1 : 0;
+    this.i = this.begin;
+    this.lineStart = this.begin;
+    this.lineBreakAt = this.nextLineBreak(this.begin);
+  }
+
+  read(): { root: XmlElement } | Refusal {
+    const s = this.s;
+    const n = this.n;
+    while (this.i < n) {
+      if (s.charCodeAt(this.i) !== LT) {
+        this.readText();
+        continue;
+      }
+      const c1 = s.charCodeAt(this.i + 1);
+      let refusal: Refusal | undefined;
+      if (c1 === SLASH) refusal = this.readEndTag();
+      else if (c1 === BANG) refusal = this.readCommentOrCData();
+      else if (c1 === QUESTION) refusal = this.readProcessingInstruction();
+      else refusal = this.readStartTag();
+      if (refusal !== undefined) return refusal;
+    }
+    return this.finish();
+  }
+
+  private finish(): { root: XmlElement } | Refusal {
+    if (this.current !== undefined) {
+      return this.failAt(
+        this.n,
+        `Unexpected end of file has occurred. The following elements are not closed: ${this.openNames().join(', ')}.`,
+      );
+    }
+    this.endPendingAt(this.n);
+    if (this.root === undefined) {
+      return { error: ProtocolErrors.unreadableXml(0, 0, 'Root element is missing.') };
+    }
+    return { root: this.root };
+  }
+
+  /** Text (whitespace included) up to the next markup. */
+  private readText(): void {
+    const from = this.i;
+    let end = this.s.indexOf('<', from);
+    if (end < 0) end = this.n;
+    this.endPendingAt(from);
+    this.i = end;
+    const current = this.current;
+    if (current === undefined) {
+      // Outside the root: skipped. The validator takes only white space before the root and after
+      // one closed by an end tag (after `<x/>` it takes anything, which is left to it).
+      if (this.wellFormed && !isWhitespaceOnly(this.s, from, end)) this.wellFormed = false;
+      return;
+    }
+    current.hasChildNodes = true;
+    current.text += this.decodeText(from, end);
+  }
+
+  /** Entity and character references decoded, each CRLF or lone CR read as LF. */
+  private decodeText(from: number, end: number): string {
+    const s = this.s;
+    let special = this.nextReferenceOrCarriageReturn(from);
+    if (special >= end) return s.slice(from, end);
+    let out = '';
+    let copied = from;
+    while (special < end) {
+      if (s.charCodeAt(special) === AMP) {
+        const replacement = readReference(s, special);
+        if (replacement === undefined) {
+          // Not a reference the reader knows: the `&` stays literal, as fast-xml-parser left it.
+          if (!validatorTakesAmpersand(s, special)) this.wellFormed = false;
+          special = this.nextReferenceOrCarriageReturn(special + 1);
+          continue;
+        }
+        // Of the references the reader knows, the validator refuses `&#X…;` only.
+        if (s.charCodeAt(special + 2) === 88 && s.charCodeAt(special + 1) === HASH) this.wellFormed = false;
+        out += s.slice(copied, special) + replacement;
+        copied = referenceEnd;
+      } else {
+        out += s.slice(copied, special) + '\n';
+        copied = s.charCodeAt(special + 1) === LF ? special + 2 : special + 1;
+      }
+      special = this.nextReferenceOrCarriageReturn(copied);
+    }
+    return copied === end ? out : out + s.slice(copied, end);
+  }
+
+  private readEndTag(): Refusal | undefined {
+    const s = this.s;
+    const nameAt = this.i + 2;
+    this.endPendingAt(nameAt);
+    const current = this.current;
+    if (current === undefined) return this.failAt(nameAt, 'Unexpected end tag.');
+    const top = this.depth - 1;
+    const nameEnd = nameAt + (openNameLength[top] as number);
+    if (!this.repeatsOpenName(nameAt) || isNameChar(s.charCodeAt(nameEnd), true)) {
+      const open = current.position;
+      const qname = this.openName(top);
+      return this.failAt(
+        nameAt,
+        `The '${qname}' start tag on line ${open.line} position ${open.column} does not match the end tag of '${tokenAt(s, nameAt, true)}'.`,
+      );
+    }
+    const j = skipWhitespace(s, nameEnd);
+    if (s.charCodeAt(j) !== GT) return this.unexpectedToken(j, "'>'");
+    this.i = j + 1;
+    this.nsCount = openNsCount[top] as number;
+    this.depth = top;
+    this.pending = current;
+    this.current = top > 0 ? this.openElements[top - 1] : undefined;
+    return undefined;
+  }
+
+  /** Whether the characters at `at` are those of the innermost open element's name. */
+  private repeatsOpenName(at: number): boolean {
+    const s = this.s;
+    const top = this.depth - 1;
+    const openAt = openNameAt[top] as number;
+    const length = openNameLength[top] as number;
+    for (let k = 0; k < length; k++) {
+      if (s.charCodeAt(at + k) !== s.charCodeAt(openAt + k)) return false;
+    }
+    return true;
+  }
+
+  private openName(level: number): string {
+    const at = openNameAt[level] as number;
+    return this.s.slice(at, at + (openNameLength[level] as number));
+  }
+
+  /** The names of the open elements, innermost first. */
+  private openNames(): string[] {
+    const names: string[] = [];
+    for (let level = this.depth - 1; level >= 0; level--) names.push(this.openName(level));
+    return names;
+  }
+
+  private readCommentOrCData(): Refusal | undefined {
+    const s = this.s;
+    const i = this.i;
+    const c2 = s.charCodeAt(i + 2);
+    if (c2 === DASH) {
+      if (s.charCodeAt(i + 3) !== DASH) return this.unexpectedToken(i + 3, "'-'");
+      // Comment: skipped, but a node XmlReader stops on.
+      this.endPendingAt(i + 4);
+      const end = s.indexOf('-->', i + 4);
+      if (end < 0) return this.unexpectedEnd('Comment');
+      this.i = end + 3;
+      return undefined;
+    }
+    if (c2 === OPEN_BRACKET) {
+      if (!s.startsWith('CDATA[', i + 3)) return this.unexpectedToken(i + 3, "'CDATA['");
+      // CDATA section: raw text, line breaks normalised.
+      this.endPendingAt(i + 9);
+      const end = s.indexOf(']]>', i + 9);
+      if (end < 0) return this.unexpectedEnd('CDATA');
+      const current = this.current;
+      if (current !== undefined) {
+        current.hasChildNodes = true;
+        current.text += this.decodeCData(i + 9, end);
+      }
+      this.i = end + 3;
+      return undefined;
+    }
+    // The validator lets any other `<!` through as text (a DTD was refused before).
+    return this.unexpectedToken(i + 2, "'<!--' or '<[CDATA['");
+  }
+
+  private decodeCData(from: number, end: number): string {
+    const s = this.s;
+    let cr = this.nextCarriageReturn(from);
+    if (cr >= end) return s.slice(from, end);
+    let out = '';
+    let copied = from;
+    while (cr < end) {
+      out += s.slice(copied, cr) + '\n';
+      copied = s.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+      cr = this.nextCarriageReturn(copied);
+    }
+    return copied === end ? out : out + s.slice(copied, end);
+  }
+
+  /** Processing instruction or XML declaration: skipped, but a node XmlReader stops on. */
+  private readProcessingInstruction(): Refusal | undefined {
+    const i = this.i;
+    this.endPendingAt(i + 2);
+    if (this.wellFormed && !this.validatorTakesPi(i)) this.wellFormed = false;
+    const end = this.s.indexOf('?>', i + 2);
+    if (end < 0) return this.unexpectedEnd('PI');
+    this.i = end + 2;
+    return undefined;
+  }
+
+  /**
+   * The validator refuses a PI whose target is `xml` anywhere but at the very start (before the
+   * first tag only: after one it reads the target from the `?`), and after the first tag it ends
+   * `<?>` at its own `?>`. Both are left to it, as is any target merely starting with `xml`.
+   */
+  private validatorTakesPi(i: number): boolean {
+    const s = this.s;
+    return s.charCodeAt(i + 2) !== GT && (i === this.begin || !s.startsWith('xml', i + 2));
+  }
+
+  private readStartTag(): Refusal | undefined {
+    const s = this.s;
+    const nameAt = this.i + 1;
+    const position = this.positionAt(nameAt);
+    if (this.pending !== undefined) {
+      this.pending.next = position;
+      this.pending = undefined;
+    }
+    const j = this.scanName(nameAt, false);
+    if (j === nameAt) return this.badNameStart(j);
+    const colon = this.nameColon;
+    // A second root, or anything after an empty one: left to the validator.
+    if (this.current === undefined && this.root !== undefined) this.wellFormed = false;
+    const qname = s.slice(nameAt, j);
+    const nsBefore = this.nsCount;
+    this.i = j;
+    const refusal = this.readAttributes();
+    if (refusal !== undefined) return refusal;
+
+    const prefix = colon < 0 ? '' : qname.slice(0, colon - nameAt);
+    const element = new Element(
+      lookupNamespace(prefix, this.nsCount) ?? '',
+      colon < 0 ? qname : qname.slice(colon - nameAt + 1),
+      prefix,
+      this.tagAttributes ?? NO_ATTRIBUTES,
+      this.isNil(),
+      position,
+    );
+    const current = this.current;
+    if (current !== undefined) {
+      if (current.children === NO_CHILDREN) current.children = [element];
+      else current.children.push(element);
+      current.hasChildNodes = true;
+    } else if (this.root === undefined) {
+      this.root = element;
+    }
+    if (this.tagIsEmpty) {
+      element.isEmpty = true;
+      this.nsCount = nsBefore;
+      this.pending = element;
+      return undefined;
+    }
+    const depth = this.depth;
+    if (depth > MAX_ELEMENT_DEPTH) return { error: ProtocolErrors.tooDeep(MAX_ELEMENT_DEPTH) };
+    this.openElements[depth] = element;
+    openNameAt[depth] = nameAt;
+    openNameLength[depth] = qname.length;
+    openNsCount[depth] = nsBefore;
+    this.depth = depth + 1;
+    this.current = element;
+    return undefined;
+  }
+
+  /** The attributes of a start tag up to and past its `>` or `/>`. */
+  private readAttributes(): Refusal | undefined {
+    const s = this.s;
+    this.tagAttributes = undefined;
+    this.tagNilCandidates = 0;
+    for (;;) {
+      const j = skipWhitespace(s, this.i);
+      const d = s.charCodeAt(j);
+      if (d === GT) {
+        this.i = j + 1;
+        this.tagIsEmpty = false;
+        return undefined;
+      }
+      if (d === SLASH) {
+        if (s.charCodeAt(j + 1) !== GT) return this.unexpectedToken(j + 1, "'>'");
+        this.i = j + 2;
+        this.tagIsEmpty = true;
+        return undefined;
+      }
+      if (j >= this.n) return this.failAt(this.n, 'Unexpected end of file has occurred.');
+      if (!isWhitespace(s.charCodeAt(j - 1))) {
+        return this.failAt(j, `'${tokenAt(s, j, false)}' is an unexpected token. Expecting white space.`);
+      }
+      const refusal = this.readAttribute(j);
+      if (refusal !== undefined) return refusal;
+    }
+  }
+
+  /** One attribute, its name at `at`; leaves {@link i} past its closing quote. */
+  private readAttribute(at: number): Refusal | undefined {
+    const s = this.s;
+    let j = this.scanName(at, true);
+    // The validator skips a `=` where a name should start.
+    if (j === at) return this.badNameStart(j);
+    const colon = this.nameColon;
+    const name = s.slice(at, j);
+    // Given twice on the tag: the validator refuses it (the reader keeps the last value).
+    if (this.tagAttributes !== undefined && Object.hasOwn(this.tagAttributes, name)) this.wellFormed = false;
+    j = skipWhitespace(s, j);
+    if (s.charCodeAt(j) !== EQUALS) return this.unexpectedToken(j, "'='");
+    j = skipWhitespace(s, j + 1);
+    const quote = s.charCodeAt(j);
+    if (quote !== QUOTE && quote !== APOS) return this.unexpectedToken(j, `'"' or '''`);
+    const valueEnd = s.indexOf(quote === QUOTE ? '"' : "'", j + 1);
+    if (valueEnd < 0) return this.unexpectedEnd('StartTag');
+    const value = this.decodeAttributeValue(j + 1, valueEnd);
+    this.i = valueEnd + 1;
+    this.addAttribute(at, name, colon, value);
+    return undefined;
+  }
+
+  /**
+   * The end of the tag or attribute name at `from`: the reader ends it at white space, `>` or `/`
+   * (an attribute name also at `=`) and takes anything else before that as part of it. Its first
+   * colon goes to {@link nameColon}; {@link wellFormed} is cleared unless the validator takes it
+   * as a name.
+   */
+  private scanName(from: number, isAttribute: boolean): number {
+    const s = this.s;
+    const n = this.n;
+    let j = from;
+    let colon = -1;
+    let valid = true;
+    for (; j < n; j++) {
+      const c = s.charCodeAt(j);
+      if (c >= 0x80) {
+        if (!isNameCharacterBeyondAscii(c)) valid = false;
+        continue;
+      }
+      const kind = ASCII_NAME_KIND[c] as number;
+      if (kind === NAME_CHARACTER) continue;
+      if (kind === ENDS_NAME || (kind === EQUALS_SIGN && isAttribute)) break;
+      if (c === COLON) {
+        if (colon < 0) colon = j;
+      } else {
+        valid = false;
+      }
+    }
+    this.nameColon = colon;
+    if (valid && j > from) valid = startsValidatorName(s.charCodeAt(from));
+    if (!valid) this.wellFormed = false;
+    return j;
+  }
+
+  /** References decoded; each tab, CR, LF or CRLF written raw becomes a space. */
+  private decodeAttributeValue(from: number, end: number): string {
+    const s = this.s;
+    let special = this.nextSpecialInValue(from);
+    if (special >= end) return s.slice(from, end);
+    let out = '';
+    let copied = from;
+    while (special < end) {
+      const c = s.charCodeAt(special);
+      if (c === AMP) {
+        const replacement = readReference(s, special);
+        if (replacement === undefined) {
+          special = this.nextSpecialInValue(special + 1);
+          continue;
+        }
+        out += s.slice(copied, special) + replacement;
+        copied = referenceEnd;
+      } else {
+        out += s.slice(copied, special) + ' ';
+        copied = c === CR && s.charCodeAt(special + 1) === LF ? special + 2 : special + 1;
+      }
+      special = this.nextSpecialInValue(copied);
+    }
+    return copied === end ? out : out + s.slice(copied, end);
+  }
+
+  private addAttribute(at: number, name: string, colon: number, value: string): void {
+    const s = this.s;
+    this.tagAttributes ??= {};
+    setAttribute(this.tagAttributes, name, value);
+    // xmlns="…" and xmlns:p="…" (an empty prefix after `xmlns:` rebinds the default, as before).
+    if (
+      name.length >= 5 &&
+      s.charCodeAt(at) === 120 &&
+      s.charCodeAt(at + 1) === 109 &&
+      s.charCodeAt(at + 2) === 108 &&
+      s.charCodeAt(at + 3) === 110 &&
+      s.charCodeAt(at + 4) === 115 &&
+      (name.length === 5 || s.charCodeAt(at + 5) === COLON)
+    ) {
+      nsPrefixes[this.nsCount] = name.length === 5 ? '' : name.slice(6);
+      nsUris[this.nsCount] = value;
+      this.nsCount++;
+    }
+    // p:nil="true" or "1": xsi:nil once p is known to be bound to the XML Schema instance namespace.
+    if (
+      colon >= 0 &&
+      name.length - (colon - at) === 4 &&
+      s.charCodeAt(colon + 1) === 110 &&
+      s.charCodeAt(colon + 2) === 105 &&
+      s.charCodeAt(colon + 3) === 108 &&
+      (value === 'true' || value === '1')
+    ) {
+      nilPrefixes[this.tagNilCandidates++] = name.slice(0, colon - at);
+    }
+  }
+
+  private isNil(): boolean {
+    for (let k = 0; k < this.tagNilCandidates; k++) {
+      if (lookupNamespace(nilPrefixes[k] as string, this.nsCount) === XSI_NAMESPACE) return true;
+    }
+    return false;
+  }
+
+  /** Gives the element that ended last its `next`: the node found at `offset`. */
+  private endPendingAt(offset: number): void {
+    if (this.pending === undefined) return;
+    this.pending.next = this.positionAt(offset);
+    this.pending = undefined;
+  }
+
+  // Where XmlReader stands: CRLF, lone CR and LF each end a line.
+
+  private positionAt(offset: number): XmlPosition {
+    while (this.lineBreakAt < offset) this.countLineBreak();
+    return { line: this.line, column: offset - this.lineStart + 1 };
+  }
+
+  private countLineBreak(): void {
+    const s = this.s;
+    const at = this.lineBreakAt;
+    const after = s.charCodeAt(at) === CR && s.charCodeAt(at + 1) === LF ? at + 2 : at + 1;
+    this.line++;
+    this.lineStart = after;
+    this.lineBreakAt = this.nextLineBreak(after);
+  }
+
+  private nextLineBreak(from: number): number {
+    if (this.lineFeedAt < from) this.lineFeedAt = indexOrEnd(this.s, '\n', from);
+    if (this.lineCarriageReturnAt < from) this.lineCarriageReturnAt = indexOrEnd(this.s, '\r', from);
+    return Math.min(this.lineFeedAt, this.lineCarriageReturnAt);
+  }
+
+  // The next character that needs decoding, looked for from `from` on (always further on).
+
+  private nextReferenceOrCarriageReturn(from: number): number {
+    return Math.min(this.nextAmpersand(from), this.nextCarriageReturn(from));
+  }
+
+  private nextSpecialInValue(from: number): number {
+    if (this.tabAt < from) this.tabAt = indexOrEnd(this.s, '\t', from);
+    if (this.lineFeedInValueAt < from) this.lineFeedInValueAt = indexOrEnd(this.s, '\n', from);
+    return Math.min(
+      this.nextAmpersand(from),
+      this.nextCarriageReturn(from),
+      this.tabAt,
+      this.lineFeedInValueAt,
+    );
+  }
+
+  private nextAmpersand(from: number): number {
+    if (this.ampersandAt < from) this.ampersandAt = indexOrEnd(this.s, '&', from);
+    return this.ampersandAt;
+  }
+
+  private nextCarriageReturn(from: number): number {
+    if (this.carriageReturnAt < from) this.carriageReturnAt = indexOrEnd(this.s, '\r', from);
+    return this.carriageReturnAt;
+  }
+
+  // Refusals: cold paths, in XmlException's words (its message ends with the position).
+
+  private failAt(offset: number, message: string): Refusal {
+    const { line, column } = this.positionAt(offset);
+    return {
+      error: ProtocolErrors.unreadableXml(line, column, `${message} Line ${line}, position ${column}.`),
+    };
+  }
+
+  private unexpectedToken(at: number, expected: string): Refusal {
+    if (at >= this.n) return this.failAt(at, 'Unexpected end of file has occurred.');
+    return this.failAt(
+      at,
+      `'${tokenAt(this.s, at, false)}' is an unexpected token. The expected token is ${expected}.`,
+    );
+  }
+
+  private badNameStart(at: number): Refusal {
+    if (at >= this.n) return this.failAt(at, 'Unexpected end of file has occurred.');
+    const c = this.s.charCodeAt(at);
+    const hex = c.toString(16).toUpperCase().padStart(2, '0');
+    return this.failAt(
+      at,
+      `Name cannot begin with the '${this.s[at]}' character, hexadecimal value 0x${hex}.`,
+    );
+  }
+
+  private unexpectedEnd(what: string): Refusal {
+    return this.failAt(this.n, `Unexpected end of file while parsing ${what} has occurred.`);
+  }
+}
+
+function indexOrEnd(s: string, search: string, from: number): number {
+  const at = s.indexOf(search, from);
+  return at < 0 ? s.length : at;
+}
+
+function isWhitespace(c: number): boolean {
+  return c === SPACE || c === LF || c === TAB || c === CR;
+}
+
+function skipWhitespace(s: string, from: number): number {
+  let j = from;
+  while (isWhitespace(s.charCodeAt(j))) j++;
+  return j;
+}
+
+function isWhitespaceOnly(s: string, from: number, end: number): boolean {
+  for (let k = from; k < end; k++) {
+    if (!isWhitespace(s.charCodeAt(k))) return false;
+  }
+  return true;
+}
+
+function setAttribute(attributes: Record<string, string>, name: string, value: string): void {
+  // An own property even for this name, never the prototype.
+  if (name === '__proto__') {
+    Object.defineProperty(attributes, name, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    attributes[name] = value;
+  }
+}
 
 /** Index after the reference {@link readReference} last recognised. */
 let referenceEnd = 0;
@@ -201,478 +827,95 @@ function readReference(s: string, at: number): string | undefined {
   return undefined;
 }
 
-function isWhitespace(c: number): boolean {
-  return c === SPACE || c === LF || c === TAB || c === CR;
+// What fast-xml-parser's validator accepts, where the pass checks it.
+
+/**
+ * Whether the validator takes the `&` at `at` in text: `&#` then decimal digits (none at all
+ * included) and `;`, `&#x` (lower-case only) then hex digits and `;`, or 1 to 20 of `[A-Za-z0-9_]`
+ * and `;` (an entity it does not know included). It also lets a `&` cut off by the end of the
+ * text pass; that is left to it.
+ */
+function validatorTakesAmpersand(s: string, at: number): boolean {
+  let j = at + 1;
+  const c = s.charCodeAt(j);
+  if (c === HASH) {
+    j++;
+    const hex = s.charCodeAt(j) === 120;
+    if (hex) j++;
+    for (; j < s.length; j++) {
+      const d = s.charCodeAt(j);
+      if (d === SEMICOLON) return true;
+      if (!(isAsciiDigit(d) || (hex && isHexLetter(d)))) return false;
+    }
+    return false;
+  }
+  for (let count = 0; j < s.length; j++, count++) {
+    const d = s.charCodeAt(j);
+    if (count < 20 && isWordCharacter(d)) continue;
+    return d === SEMICOLON && count > 0;
+  }
+  return false;
 }
 
-function setAttribute(attributes: Record<string, string>, name: string, value: string): void {
-  // An own property even for this name, never the prototype.
-  if (name === '__proto__') {
-    Object.defineProperty(attributes, name, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    attributes[name] = value;
-  }
+function isAsciiDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
-/** Reused between calls: the namespace bindings in scope and the candidates for xsi:nil. */
-const nsPrefixes: string[] = ['xml'];
-const nsUris: string[] = [XML_NAMESPACE];
-const nilPrefixes: string[] = [];
+function isHexLetter(c: number): boolean {
+  return (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
 
-function lookupNamespace(prefix: string, count: number): string | undefined {
-  for (let k = count - 1; k >= 0; k--) {
-    if (nsPrefixes[k] === prefix) return nsUris[k];
-  }
-  return undefined;
+/** A regular expression's `\w`. */
+function isWordCharacter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isAsciiDigit(c) || c === 95;
 }
 
 /**
- * Builds the element tree of a document in one pass, recording XmlReader positions. Meant for text
- * fast-xml-parser's validator accepted ({@link readXmlDocument} runs it first); on any other text
- * it never throws. It refuses, in XmlException's words and at its position, the malformed markup
- * that validator lets through: `<!` starting neither a comment nor a CDATA section, an end tag
- * written `</x/>` or `</x a="1" />`, a `=` where an attribute name should start, a comment, CDATA
- * section or PI left open at the end.
- *
- * As `parseXmlDocument` did, the root is the first element; what the validator lets follow it
- * (text after an empty root, further elements) is read and ignored.
+ * What an ASCII character is to the name scan. The validator's names follow XML 1.0 NameStartChar
+ * and NameChar of the BMP with `:` anywhere, one UTF-16 code unit at a time (so no astral
+ * character); digits, `-` and `.` do not start one.
  */
-export function readXmlTree(s: string): { root: XmlElement } | { error: ProtocolError } {
-  const n = s.length;
-  let i = s.charCodeAt(0) === 0xfeff ? 1 : 0; // XmlReader never sees the byte order mark
-  let line = 1;
-  let lineStart = i; // the offset in column 1 of the current line
+const NAME_CHARACTER = 1; // letters, digits, `_`, `-`, `.`
+const ENDS_NAME = 2; // white space, `>`, `/`
+const EQUALS_SIGN = 3;
+const OTHER_CHARACTER = 0; // `:` included, looked at apart
+const ASCII_NAME_KIND = new Uint8Array(0x80).fill(OTHER_CHARACTER);
+for (let c = 0; c < 0x80; c++) {
+  if (isWordCharacter(c) || c === DASH || c === 46) ASCII_NAME_KIND[c] = NAME_CHARACTER;
+}
+for (const c of [SPACE, TAB, LF, CR, GT, SLASH]) ASCII_NAME_KIND[c] = ENDS_NAME;
+ASCII_NAME_KIND[EQUALS] = EQUALS_SIGN;
 
-  const stack: Element[] = [];
-  const qnames: string[] = [];
-  const nsMarks: number[] = [];
-  let nsCount = 1;
-  let current: Element | undefined;
-  let root: Element | undefined;
-  /** The element that ended last, until the node after it is found. */
-  let pending: Element | undefined;
-
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c !== LT) {
-      // Text (whitespace included) up to the next markup.
-      if (pending !== undefined) {
-        pending.next = { line, column: i - lineStart + 1 };
-        pending = undefined;
-      }
-      if (current === undefined) {
-        // Outside the root (validated: whitespace, or anything after an empty root): skipped.
-        for (; i < n; i++) {
-          const d = s.charCodeAt(i);
-          if (d === LT) break;
-          if (d === LF) {
-            line++;
-            lineStart = i + 1;
-          } else if (d === CR) {
-            if (s.charCodeAt(i + 1) === LF) i++;
-            line++;
-            lineStart = i + 1;
-          }
-        }
-        continue;
-      }
-      current.hasChildNodes = true;
-      let out = '';
-      let from = i;
-      for (; i < n; i++) {
-        const d = s.charCodeAt(i);
-        if (d === LT) break;
-        if (d === AMP) {
-          const replacement = readReference(s, i);
-          if (replacement !== undefined) {
-            out += s.slice(from, i) + replacement;
-            i = referenceEnd - 1;
-            from = referenceEnd;
-          }
-        } else if (d === LF) {
-          line++;
-          lineStart = i + 1;
-        } else if (d === CR) {
-          out += s.slice(from, i) + '\n';
-          if (s.charCodeAt(i + 1) === LF) i++;
-          line++;
-          lineStart = i + 1;
-          from = i + 1;
-        }
-      }
-      current.text += from === i ? out : out + s.slice(from, i);
-      continue;
-    }
-
-    const c1 = s.charCodeAt(i + 1);
-    if (c1 === SLASH) {
-      // End tag.
-      const nameAt = i + 2;
-      if (pending !== undefined) {
-        pending.next = { line, column: nameAt - lineStart + 1 };
-        pending = undefined;
-      }
-      if (current === undefined) {
-        return failAt(line, nameAt - lineStart + 1, 'Unexpected end tag.');
-      }
-      const qname = qnames[qnames.length - 1] as string;
-      let j = nameAt + qname.length;
-      if (!s.startsWith(qname, nameAt) || isNameChar(s.charCodeAt(j), true)) {
-        const open = current.position;
-        const endName = tokenAt(s, nameAt, true);
-        return failAt(
-          line,
-          nameAt - lineStart + 1,
-          `The '${qname}' start tag on line ${open.line} position ${open.column} does not match the end tag of '${endName}'.`,
-        );
-      }
-      for (; j < n; j++) {
-        const d = s.charCodeAt(j);
-        if (d === LF) {
-          line++;
-          lineStart = j + 1;
-        } else if (d === CR) {
-          if (s.charCodeAt(j + 1) === LF) j++;
-          line++;
-          lineStart = j + 1;
-        } else if (d !== SPACE && d !== TAB) break;
-      }
-      if (s.charCodeAt(j) !== GT) return unexpectedToken(s, j, line, lineStart, "'>'");
-      i = j + 1;
-      stack.pop();
-      qnames.pop();
-      nsCount = nsMarks.pop() as number;
-      pending = current;
-      current = stack[stack.length - 1];
-      continue;
-    }
-
-    if (c1 === BANG) {
-      if (s.charCodeAt(i + 2) === DASH) {
-        if (s.charCodeAt(i + 3) !== DASH) return unexpectedToken(s, i + 3, line, lineStart, "'-'");
-        // Comment: skipped, but a node XmlReader stops on.
-        if (pending !== undefined) {
-          pending.next = { line, column: i + 4 - lineStart + 1 };
-          pending = undefined;
-        }
-        let j = i + 4;
-        for (; ; j++) {
-          if (j >= n) return unexpectedEnd('Comment', line, n - lineStart + 1);
-          const d = s.charCodeAt(j);
-          if (d === DASH) {
-            if (s.charCodeAt(j + 1) === DASH && s.charCodeAt(j + 2) === GT) break;
-          } else if (d === LF) {
-            line++;
-            lineStart = j + 1;
-          } else if (d === CR) {
-            if (s.charCodeAt(j + 1) === LF) j++;
-            line++;
-            lineStart = j + 1;
-          }
-        }
-        i = j + 3;
-        continue;
-      }
-      if (s.charCodeAt(i + 2) === OPEN_BRACKET) {
-        if (!s.startsWith('CDATA[', i + 3)) return unexpectedToken(s, i + 3, line, lineStart, "'CDATA['");
-        // CDATA section: raw text, line breaks normalised.
-        if (pending !== undefined) {
-          pending.next = { line, column: i + 9 - lineStart + 1 };
-          pending = undefined;
-        }
-        let j = i + 9;
-        let from = j;
-        let out = '';
-        for (; ; j++) {
-          if (j >= n) return unexpectedEnd('CDATA', line, n - lineStart + 1);
-          const d = s.charCodeAt(j);
-          if (d === CLOSE_BRACKET) {
-            if (s.charCodeAt(j + 1) === CLOSE_BRACKET && s.charCodeAt(j + 2) === GT) break;
-          } else if (d === LF) {
-            line++;
-            lineStart = j + 1;
-          } else if (d === CR) {
-            out += s.slice(from, j) + '\n';
-            if (s.charCodeAt(j + 1) === LF) j++;
-            line++;
-            lineStart = j + 1;
-            from = j + 1;
-          }
-        }
-        if (current !== undefined) {
-          current.hasChildNodes = true;
-          current.text += from === j ? out : out + s.slice(from, j);
-        }
-        i = j + 3;
-        continue;
-      }
-      // The validator lets any other `<!` through as text (a DTD was refused before).
-      return unexpectedToken(s, i + 2, line, lineStart, "'<!--' or '<[CDATA['");
-    }
-
-    if (c1 === QUESTION) {
-      // Processing instruction or XML declaration: skipped, but a node XmlReader stops on.
-      if (pending !== undefined) {
-        pending.next = { line, column: i + 2 - lineStart + 1 };
-        pending = undefined;
-      }
-      let j = i + 2;
-      for (; ; j++) {
-        if (j >= n) return unexpectedEnd('PI', line, n - lineStart + 1);
-        const d = s.charCodeAt(j);
-        if (d === QUESTION) {
-          if (s.charCodeAt(j + 1) === GT) break;
-        } else if (d === LF) {
-          line++;
-          lineStart = j + 1;
-        } else if (d === CR) {
-          if (s.charCodeAt(j + 1) === LF) j++;
-          line++;
-          lineStart = j + 1;
-        }
-      }
-      i = j + 2;
-      continue;
-    }
-
-    // Start tag.
-    const nameAt = i + 1;
-    const position: XmlPosition = { line, column: nameAt - lineStart + 1 };
-    if (pending !== undefined) {
-      pending.next = position;
-      pending = undefined;
-    }
-    let j = nameAt;
-    let colon = -1;
-    for (; j < n; j++) {
-      const d = s.charCodeAt(j);
-      if (d === SPACE || d === GT || d === SLASH || d === LF || d === TAB || d === CR) break;
-      if (d === COLON && colon < 0) colon = j;
-    }
-    if (j === nameAt) return badNameStart(s, j, line, lineStart);
-    const qname = s.slice(nameAt, j);
-    const nsBefore = nsCount;
-    let attributes: Record<string, string> | undefined;
-    let nilCandidates = 0;
-    let empty = false;
-
-    for (;;) {
-      // Whitespace, then `>`, `/>` or an attribute.
-      for (; j < n; j++) {
-        const d = s.charCodeAt(j);
-        if (d === LF) {
-          line++;
-          lineStart = j + 1;
-        } else if (d === CR) {
-          if (s.charCodeAt(j + 1) === LF) j++;
-          line++;
-          lineStart = j + 1;
-        } else if (d !== SPACE && d !== TAB) break;
-      }
-      const d = s.charCodeAt(j);
-      if (d === GT) {
-        j++;
-        break;
-      }
-      if (d === SLASH) {
-        if (s.charCodeAt(j + 1) !== GT) return unexpectedToken(s, j + 1, line, lineStart, "'>'");
-        j += 2;
-        empty = true;
-        break;
-      }
-      if (j >= n) return failAt(line, n - lineStart + 1, 'Unexpected end of file has occurred.');
-      if (!isWhitespace(s.charCodeAt(j - 1))) {
-        return failAt(
-          line,
-          j - lineStart + 1,
-          `'${tokenAt(s, j, false)}' is an unexpected token. Expecting white space.`,
-        );
-      }
-
-      // Attribute name.
-      const attrAt = j;
-      let attrColon = -1;
-      for (; j < n; j++) {
-        const e = s.charCodeAt(j);
-        if (e === EQUALS || e === SPACE || e === GT || e === SLASH || e === LF || e === TAB || e === CR)
-          break;
-        if (e === COLON && attrColon < 0) attrColon = j;
-      }
-      // The validator skips a `=` where a name should start.
-      if (j === attrAt) return badNameStart(s, j, line, lineStart);
-      const name = s.slice(attrAt, j);
-      for (; j < n; j++) {
-        const e = s.charCodeAt(j);
-        if (e === LF) {
-          line++;
-          lineStart = j + 1;
-        } else if (e === CR) {
-          if (s.charCodeAt(j + 1) === LF) j++;
-          line++;
-          lineStart = j + 1;
-        } else if (e !== SPACE && e !== TAB) break;
-      }
-      if (s.charCodeAt(j) !== EQUALS) return unexpectedToken(s, j, line, lineStart, "'='");
-      for (j++; j < n; j++) {
-        const e = s.charCodeAt(j);
-        if (e === LF) {
-          line++;
-          lineStart = j + 1;
-        } else if (e === CR) {
-          if (s.charCodeAt(j + 1) === LF) j++;
-          line++;
-          lineStart = j + 1;
-        } else if (e !== SPACE && e !== TAB) break;
-      }
-      const quote = s.charCodeAt(j);
-      if (quote !== QUOTE && quote !== APOS) return unexpectedToken(s, j, line, lineStart, `'"' or '''`);
-
-      // Attribute value: references decoded, each tab, CR, LF or CRLF written raw becomes a space.
-      j++;
-      let from = j;
-      let value = '';
-      for (; ; j++) {
-        if (j >= n) return unexpectedEnd('StartTag', line, n - lineStart + 1);
-        const e = s.charCodeAt(j);
-        if (e === quote) break;
-        if (e === AMP) {
-          const replacement = readReference(s, j);
-          if (replacement !== undefined) {
-            value += s.slice(from, j) + replacement;
-            j = referenceEnd - 1;
-            from = referenceEnd;
-          }
-        } else if (e === TAB) {
-          value += s.slice(from, j) + ' ';
-          from = j + 1;
-        } else if (e === LF) {
-          value += s.slice(from, j) + ' ';
-          line++;
-          lineStart = j + 1;
-          from = j + 1;
-        } else if (e === CR) {
-          value += s.slice(from, j) + ' ';
-          if (s.charCodeAt(j + 1) === LF) j++;
-          line++;
-          lineStart = j + 1;
-          from = j + 1;
-        }
-      }
-      value = from === j ? value : value + s.slice(from, j);
-      j++;
-
-      attributes ??= {};
-      setAttribute(attributes, name, value);
-      // xmlns="…" and xmlns:p="…" (an empty prefix after `xmlns:` rebinds the default, as before).
-      if (
-        name.length >= 5 &&
-        s.charCodeAt(attrAt) === 120 &&
-        s.charCodeAt(attrAt + 1) === 109 &&
-        s.charCodeAt(attrAt + 2) === 108 &&
-        s.charCodeAt(attrAt + 3) === 110 &&
-        s.charCodeAt(attrAt + 4) === 115 &&
-        (name.length === 5 || s.charCodeAt(attrAt + 5) === COLON)
-      ) {
-        nsPrefixes[nsCount] = name.length === 5 ? '' : name.slice(6);
-        nsUris[nsCount] = value;
-        nsCount++;
-      }
-      // p:nil="true" or "1": xsi:nil once p is known to be bound to the XML Schema instance namespace.
-      if (
-        attrColon >= 0 &&
-        name.length - (attrColon - attrAt) === 4 &&
-        s.charCodeAt(attrColon + 1) === 110 &&
-        s.charCodeAt(attrColon + 2) === 105 &&
-        s.charCodeAt(attrColon + 3) === 108 &&
-        (value === 'true' || value === '1')
-      ) {
-        nilPrefixes[nilCandidates++] = name.slice(0, attrColon - attrAt);
-      }
-    }
-
-    const prefix = colon < 0 ? '' : qname.slice(0, colon - nameAt);
-    let nil = false;
-    for (let k = 0; k < nilCandidates; k++) {
-      if (lookupNamespace(nilPrefixes[k] as string, nsCount) === XSI_NAMESPACE) {
-        nil = true;
-        break;
-      }
-    }
-    const element = new Element(
-      lookupNamespace(prefix, nsCount) ?? '',
-      colon < 0 ? qname : qname.slice(colon - nameAt + 1),
-      prefix,
-      attributes ?? NO_ATTRIBUTES,
-      nil,
-      position,
-    );
-    if (current !== undefined) {
-      if (current.children === NO_CHILDREN) current.children = [element];
-      else current.children.push(element);
-      current.hasChildNodes = true;
-    } else if (root === undefined) {
-      root = element;
-    }
-    i = j;
-    if (empty) {
-      element.isEmpty = true;
-      nsCount = nsBefore;
-      pending = element;
-    } else {
-      if (stack.length > MAX_ELEMENT_DEPTH) return { error: ProtocolErrors.tooDeep(MAX_ELEMENT_DEPTH) };
-      stack.push(element);
-      qnames.push(qname);
-      nsMarks.push(nsBefore);
-      current = element;
-    }
-  }
-
-  if (current !== undefined) {
-    return failAt(
-      line,
-      n - lineStart + 1,
-      `Unexpected end of file has occurred. The following elements are not closed: ${qnames.reverse().join(', ')}.`,
-    );
-  }
-  if (pending !== undefined) pending.next = { line, column: n - lineStart + 1 };
-  if (root === undefined) return { error: ProtocolErrors.unreadableXml(0, 0, 'Root element is missing.') };
-  return { root };
+function startsValidatorName(c: number): boolean {
+  if (c < 0x80) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === COLON;
+  return isNameStartBeyondAscii(c);
 }
 
-// Refusals: cold paths, in XmlException's words (its message ends with the position).
-
-function failAt(line: number, column: number, message: string): { error: ProtocolError } {
-  return {
-    error: ProtocolErrors.unreadableXml(line, column, `${message} Line ${line}, position ${column}.`),
-  };
-}
-
-function unexpectedToken(
-  s: string,
-  at: number,
-  line: number,
-  lineStart: number,
-  expected: string,
-): { error: ProtocolError } {
-  const column = at - lineStart + 1;
-  if (at >= s.length) return failAt(line, column, 'Unexpected end of file has occurred.');
-  return failAt(
-    line,
-    column,
-    `'${tokenAt(s, at, false)}' is an unexpected token. The expected token is ${expected}.`,
+/**
+ * U+1680 and U+FEFF are in the NameStartChar ranges, but `String.prototype.trim`, which the
+ * validator applies to tag names, removes them: names with them are left to it.
+ */
+function isNameStartBeyondAscii(c: number): boolean {
+  if (c === 0x1680 || c === 0xfeff) return false;
+  return (
+    (c >= 0xc0 && c <= 0xd6) ||
+    (c >= 0xd8 && c <= 0xf6) ||
+    (c >= 0xf8 && c <= 0x2ff) ||
+    (c >= 0x370 && c <= 0x37d) ||
+    (c >= 0x37f && c <= 0x1fff) ||
+    (c >= 0x200c && c <= 0x200d) ||
+    (c >= 0x2070 && c <= 0x218f) ||
+    (c >= 0x2c00 && c <= 0x2fef) ||
+    (c >= 0x3001 && c <= 0xd7ff) ||
+    (c >= 0xf900 && c <= 0xfdcf) ||
+    (c >= 0xfdf0 && c <= 0xfffd)
   );
 }
 
-function badNameStart(s: string, at: number, line: number, lineStart: number): { error: ProtocolError } {
-  const column = at - lineStart + 1;
-  if (at >= s.length) return failAt(line, column, 'Unexpected end of file has occurred.');
-  const c = s.charCodeAt(at);
-  const hex = c.toString(16).toUpperCase().padStart(2, '0');
-  return failAt(line, column, `Name cannot begin with the '${s[at]}' character, hexadecimal value 0x${hex}.`);
-}
-
-function unexpectedEnd(what: string, line: number, column: number): { error: ProtocolError } {
-  return failAt(line, column, `Unexpected end of file while parsing ${what} has occurred.`);
+function isNameCharacterBeyondAscii(c: number): boolean {
+  return (
+    isNameStartBeyondAscii(c) || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || (c >= 0x203f && c <= 0x2040)
+  );
 }
 
 /** The name-like run at `at` (a qualified name when `qualified`), or the single character there. */
