@@ -222,6 +222,69 @@ function parseAllXsd(text: string): Parsed | undefined {
 }
 
 /**
+ * The form nearly every client sends, read without the general parser: `yyyy-MM-ddTHH:mm:ss`,
+ * then `.` and 1 to 7 fraction digits or not, then `Z` (Utc) or nothing (Unspecified), with no
+ * white space. The same DateTime {@link parseXsdDateTime} gives for that text (its DateTime form,
+ * no zone conversion, no rounding: the value always fits), carrying `sent`; undefined for any
+ * other text, which that parser reads.
+ */
+export function parsePlainXsdDateTime(text: string, sent: string | undefined): DotNetDateTime | undefined {
+  const length = text.length;
+  if (length < 19) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (
+    text.charCodeAt(4) !== 0x2d ||
+    text.charCodeAt(7) !== 0x2d ||
+    text.charCodeAt(10) !== 0x54 ||
+    text.charCodeAt(13) !== 0x3a ||
+    text.charCodeAt(16) !== 0x3a ||
+    !(year >= 1 && month >= 1 && month <= 12 && day >= 1) ||
+    !(hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second < 60) ||
+    day > daysInMonth(year, month)
+  ) {
+    return undefined;
+  }
+  let at = 19;
+  let fraction = 0;
+  if (text.charCodeAt(at) === 0x2e) {
+    const digits = Math.min(length - at - 1, 7);
+    let end = at + 1;
+    while (end < at + 1 + digits && isDigit(text.charCodeAt(end))) end++;
+    const count = end - at - 1;
+    // Eight digits or more round: left to the parser, as is a `.` without digits.
+    if (count === 0 || isDigit(text.charCodeAt(end))) return undefined;
+    fraction = digitsAt(text, at + 1, count) * 10 ** (7 - count);
+    at = end;
+  }
+  let kind: DateTimeKind;
+  if (at === length) kind = 'Unspecified';
+  else if (at === length - 1 && text.charCodeAt(at) === 0x5a) kind = 'Utc';
+  else return undefined;
+  const ticks = ticksFromParts(year, month, day, hour, minute, second) + BigInt(fraction);
+  return new DotNetDateTime(ticks, kind, sent);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** The number written in `count` ASCII digits at `at`, -1 when they are not all digits. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
  * XmlConvert.ToDateTime(text, RoundtripKind): `…Z` is Utc; `±hh:mm` is converted to the server's
  * local time (kind Local); no zone is Unspecified; a date alone is its midnight; up to 7 fraction
  * digits are kept exactly. Also the other XSD date/time forms: a time alone is today (server
@@ -229,6 +292,8 @@ function parseAllXsd(text: string): Parsed | undefined {
  * the year given or 1904.
  */
 export function parseXsdDateTime(text: string, time: ServerTime): DotNetDateTime {
+  const plain = parsePlainXsdDateTime(text, undefined);
+  if (plain !== undefined) return plain;
   const parsed = parseAllXsd(text);
   if (!parsed) throw new DotNetException(DotNetTypes.format, DotNetMessages.xmlBadFormat(text, 'AllXsd'));
   let ticks = ticksFromParts(

@@ -304,7 +304,8 @@ class DocumentScanner {
         }
         // Of the references the reader knows, the validator refuses `&#X…;` only.
         if (s.charCodeAt(special + 2) === 88 && s.charCodeAt(special + 1) === HASH) this.wellFormed = false;
-        out += s.slice(copied, special) + replacement;
+        // `&amp;` (the most frequent by far) is the `&` it starts with: one string fewer to join.
+        out += replacement === '&' ? s.slice(copied, special + 1) : s.slice(copied, special) + replacement;
         copied = referenceEnd;
       } else {
         out += s.slice(copied, special) + '\n';
