@@ -9,10 +9,11 @@ import { HttpLayerErrors, PlainErrors, ProtocolErrors, type PlainError } from '.
 import { operationHelp, requestedOperation, serviceHelp } from '../help/helpPages';
 import type { CallFacts } from '../services/answerer';
 import type { CallOutcome } from '../services/callOutcome';
-import { invoke, type AnsweredBy, type InvokeDependencies } from '../services/invoke';
+import { invoke, type AnsweredBy, type InvokeDependencies, type Invoked } from '../services/invoke';
+import type { Transport } from '../services/handlerApi';
 import type { ServiceRuntime } from '../services/serviceRuntime';
 import type { SignOut } from '../signout/signout';
-import { CONTENT_TYPES, asmxAnswer, plainError, type HttpAnswer } from '../transports/answer';
+import { CONTENT_TYPES, asmxAnswer, plainError, wireAnswer, type HttpAnswer } from '../transports/answer';
 import { ticketCookie } from '../transports/cookies';
 import {
   FORM_CONTENT_TYPE,
@@ -72,22 +73,26 @@ export interface RequestEvent extends RequestSummary {
   readonly answer?: HttpAnswer;
 }
 
+/** Per-request notes (transport, operation) gathered on the way, read when the answer is sent. */
 interface RequestRecord {
   service: string;
   transport: string;
   operation: string;
-  answeredBy?: AnsweredBy;
-  call?: CallRecord;
-  requestBody?: Buffer;
+  answeredBy: AnsweredBy | undefined;
+  call: CallRecord | undefined;
+  requestBody: Buffer | undefined;
 }
 
-/** Per-request notes (transport, operation) gathered on the way, read when the answer is sent. */
-const records = new WeakMap<IncomingMessage, RequestRecord>();
+/** An answer at once, or once the operation has answered. */
+type Answered = HttpAnswer | Promise<HttpAnswer>;
 
-function note(req: IncomingMessage, fields: Partial<RequestRecord>): void {
-  const record = records.get(req);
-  if (record) Object.assign(record, fields);
-}
+/** How a transport writes an operation's outcome. */
+type OutcomeEncoder = (operation: OperationModel, outcome: CallOutcome) => HttpAnswer;
+
+const encodeSoap11Outcome: OutcomeEncoder = (operation, outcome) =>
+  encodeSoapOutcome(soap11, operation, outcome);
+const encodeSoap12Outcome: OutcomeEncoder = (operation, outcome) =>
+  encodeSoapOutcome(soap12, operation, outcome);
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -122,9 +127,24 @@ function matchService(
 /** Whether a request URL is the service path (lower-cased) or below it, as IIS matches paths: case-insensitively. */
 export function isAtOrBelow(url: string, lowerCasePath: string): boolean {
   const length = lowerCasePath.length;
-  if (url.slice(0, length).toLowerCase() !== lowerCasePath) return false;
-  const next = url.charAt(length);
-  return next === '' || next === '/' || next === '?';
+  if (url.length < length) return false;
+  // Compared in place (this runs twice per request): ASCII letters fold here, anything else
+  // (a non-ASCII path) takes the full toLowerCase comparison.
+  for (let i = 0; i < length; i++) {
+    const expected = lowerCasePath.charCodeAt(i);
+    let code = url.charCodeAt(i);
+    if (code === expected) continue;
+    if (code >= 0x41 && code <= 0x5a) code |= 0x20;
+    if (code === expected) continue;
+    if (code >= 0x80 || expected >= 0x80) {
+      if (url.slice(0, length).toLowerCase() !== lowerCasePath) return false;
+      break;
+    }
+    return false;
+  }
+  const next = url.charCodeAt(length);
+  // End of the URL (NaN), `/` or `?`.
+  return Number.isNaN(next) || next === 0x2f || next === 0x3f;
 }
 
 /**
@@ -139,73 +159,121 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     lowerCasePath: runtime.path.toLowerCase(),
   }));
 
-  /**
-   * Invokes an operation and encodes its outcome. The call learns whether the CSRF guard lets a
-   * cookie-only state change through; the answer gains the browser-flow headers.
-   */
-  async function run(
-    req: IncomingMessage,
-    service: ServiceRuntime,
+  /** The transport's answer to an outcome; an outcome it cannot write is logged, then rethrown. */
+  function encodeOutcome(
     operation: OperationModel,
-    args: Arguments,
-    facts: CallFacts,
-    encode: (outcome: CallOutcome) => HttpAnswer,
-  ): Promise<HttpAnswer> {
-    const call: CallRecord = { operation, args, cookieTicket: facts.cookieTicket };
-    note(req, { call });
-    // An armed fault the call meets answers instead of the operation, and changes nothing.
-    const faults = options.faults;
-    if (faults?.armed()) {
-      const fault = await faults.take({
-        service: service.path,
-        operation: operation.name,
-        transport: facts.transport,
-      });
-      if (fault) {
-        call.fault = fault.fault;
-        const effect = faultEffect(fault, operation.result?.type.kind === 'xmlNode');
-        if (effect.effect === 'http-500') return plainError(PlainErrors.internal());
-        if (effect.effect === 'reset') {
-          req.socket.destroy();
-          return plainError({ code: 'F_RESET_CONNECTION', status: 0, message: '' });
-        }
-        if (effect.effect === 'delay') await delay(effect.ms);
-        else return signOut.decorate(req, (call.outcome = effect.outcome), encode(effect.outcome));
-      }
-    }
-    const guarded: CallFacts = { ...facts, cookieOnlyAllowed: (ticket) => signOut.csrf.allows(req, ticket) };
-    const answerers = service.answerers(operation);
-    const { outcome, answeredBy } = await invoke(
-      service.path,
-      operation,
-      answerers,
-      args,
-      guarded,
-      options.invoke,
-    );
-    call.outcome = outcome;
-    note(req, { answeredBy });
-    let answer: HttpAnswer;
+    outcome: CallOutcome,
+    encode: OutcomeEncoder,
+  ): HttpAnswer {
     try {
-      answer = encode(outcome);
+      return encode(operation, outcome);
     } catch (error) {
       // A result its WSDL type cannot carry (a handler's or a stub's mistake): logged, then internal.
       options.invoke.onHandlerError(operation.name, error);
       throw error;
     }
-    return signOut.decorate(req, outcome, answer);
+  }
+
+  /**
+   * Invokes an operation and encodes its outcome. The call learns whether the CSRF guard lets a
+   * cookie-only state change through; the answer gains the browser-flow headers. Synchronous
+   * up to the operation: the answer follows the operation's own promise by one step.
+   */
+  function run(
+    req: IncomingMessage,
+    record: RequestRecord,
+    service: ServiceRuntime,
+    operation: OperationModel,
+    args: Arguments,
+    facts: CallFacts,
+    encode: OutcomeEncoder,
+  ): Answered {
+    const call: CallRecord = { operation, args, cookieTicket: facts.cookieTicket };
+    record.call = call;
+    // An armed fault the call meets answers instead of the operation, and changes nothing.
+    if (options.faults?.armed()) return runWithFault(req, record, service, operation, args, facts, encode);
+    return invokeAndEncode(req, record, service, operation, args, facts, encode);
+  }
+
+  function invokeAndEncode(
+    req: IncomingMessage,
+    record: RequestRecord,
+    service: ServiceRuntime,
+    operation: OperationModel,
+    args: Arguments,
+    facts: CallFacts,
+    encode: OutcomeEncoder,
+  ): Answered {
+    const invoked = invoke(
+      service.path,
+      operation,
+      service.answerers(operation),
+      args,
+      facts,
+      options.invoke,
+    );
+    const complete = ({ outcome, answeredBy }: Invoked): HttpAnswer => {
+      (record.call as CallRecord).outcome = outcome;
+      record.answeredBy = answeredBy;
+      return signOut.decorate(req, outcome, encodeOutcome(operation, outcome, encode));
+    };
+    return invoked instanceof Promise ? invoked.then(complete) : complete(invoked);
+  }
+
+  async function runWithFault(
+    req: IncomingMessage,
+    record: RequestRecord,
+    service: ServiceRuntime,
+    operation: OperationModel,
+    args: Arguments,
+    facts: CallFacts,
+    encode: OutcomeEncoder,
+  ): Promise<HttpAnswer> {
+    const call = record.call as CallRecord;
+    const fault = await (options.faults as FaultInjector).take({
+      service: service.path,
+      operation: operation.name,
+      transport: facts.transport,
+    });
+    if (fault) {
+      call.fault = fault.fault;
+      const effect = faultEffect(fault, operation.result?.type.kind === 'xmlNode');
+      if (effect.effect === 'http-500') return plainError(PlainErrors.internal());
+      if (effect.effect === 'reset') {
+        req.socket.destroy();
+        return plainError({ code: 'F_RESET_CONNECTION', status: 0, message: '' });
+      }
+      if (effect.effect === 'delay') await delay(effect.ms);
+      else {
+        return signOut.decorate(req, (call.outcome = effect.outcome), encode(operation, effect.outcome));
+      }
+    }
+    return invokeAndEncode(req, record, service, operation, args, facts, encode);
+  }
+
+  /** The facts of a call: the CSRF guard's verdict is asked only when the guard is on. */
+  function callFacts(
+    req: IncomingMessage,
+    transport: Transport,
+    cookieTicket: string | undefined,
+  ): CallFacts {
+    return signOut.csrf.enabled
+      ? { transport, cookieTicket, cookieOnlyAllowed: (ticket) => signOut.csrf.allows(req, ticket) }
+      : { transport, cookieTicket };
   }
 
   async function serveSoap(
     req: IncomingMessage,
+    record: RequestRecord,
     service: ServiceRuntime,
     version: SoapVersion,
+    encode: OutcomeEncoder,
     media: MediaType,
   ): Promise<HttpAnswer> {
-    note(req, { transport: version.transport });
+    record.transport = version.transport;
     const body = await readBody(req, options.maxBodyBytes);
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
-    note(req, { requestBody: body.body });
+    record.requestBody = body.body;
     const cookie = ticketCookie(req.headers.cookie);
     const decoded = decodeSoap(
       version,
@@ -222,27 +290,29 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     if ('badRequest' in decoded) return soapBadRequest(version);
     try {
       const { operation, args } = decoded;
-      note(req, { operation: operation.name });
+      record.operation = operation.name;
       return await run(
         req,
+        record,
         service,
         operation,
         args,
-        { transport: version.transport, cookieTicket: cookie },
-        (outcome) => encodeSoapOutcome(version, operation, outcome),
+        callFacts(req, version.transport, cookie),
+        encode,
       );
     } catch {
       return encodeSoapFault(version, ProtocolErrors.internal());
     }
   }
 
-  async function serveServiceRoot(
+  function serveServiceRoot(
     req: IncomingMessage,
+    record: RequestRecord,
     service: ServiceRuntime,
     query: string,
-  ): Promise<HttpAnswer> {
+  ): Answered {
     if (req.method === 'GET' || req.method === 'HEAD') {
-      note(req, { transport: 'docs' });
+      record.transport = 'docs';
       const url = serviceUrl(req, options.trustProxy, mountedServicePath(req, service.path));
       const directive = query.toLowerCase();
       const model = service.model;
@@ -255,17 +325,22 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     }
     if (req.method !== 'POST') return plainError(PlainErrors.methodNotAllowed());
     const media = mediaType(req.headers['content-type']);
-    if (media?.type === 'text/xml') return serveSoap(req, service, soap11, media);
-    if (media?.type === 'application/soap+xml') return serveSoap(req, service, soap12, media);
+    if (media?.type === 'text/xml') {
+      return serveSoap(req, record, service, soap11, encodeSoap11Outcome, media);
+    }
+    if (media?.type === 'application/soap+xml') {
+      return serveSoap(req, record, service, soap12, encodeSoap12Outcome, media);
+    }
     return plainError(PlainErrors.unsupportedMediaType());
   }
 
-  async function serveOperationPath(
+  function serveOperationPath(
     req: IncomingMessage,
+    record: RequestRecord,
     service: ServiceRuntime,
     rest: string,
     query: string,
-  ): Promise<HttpAnswer> {
+  ): Answered {
     const name = rest.slice(1);
     const verb = req.method;
     // ASMX's HTTP protocols are GET and POST; HEAD runs no operation (IIS hands it to no protocol).
@@ -288,75 +363,121 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
       );
     }
     const transport = isPost ? 'http-post' : 'http-get';
-    note(req, { transport, operation: operation.name });
-    const facts: CallFacts = { transport, cookieTicket: ticketCookie(req.headers.cookie) };
+    record.transport = transport;
+    record.operation = operation.name;
+    const facts = callFacts(req, transport, ticketCookie(req.headers.cookie));
     const optional = service.optionalParameters(operation);
-    const encode = (outcome: CallOutcome) => encodeFormOutcome(operation, outcome);
     if (!isPost) {
       const decoded = decodeHttpGet(operation, query, optional);
       if ('error' in decoded) return formArgumentErrorAnswer(decoded.error);
-      return run(req, service, operation, decoded.args, facts, encode);
+      return run(req, record, service, operation, decoded.args, facts, encodeFormOutcome);
     }
     const media = mediaType(req.headers['content-type']);
     if (media?.type === 'application/json') return plainError(PlainErrors.scriptServiceOnly());
     if (media?.type !== FORM_CONTENT_TYPE) {
       return plainError(PlainErrors.requestFormatInvalid(req.headers['content-type'] ?? ''));
     }
+    return servePost(req, record, service, operation, media, facts, optional);
+  }
+
+  async function servePost(
+    req: IncomingMessage,
+    record: RequestRecord,
+    service: ServiceRuntime,
+    operation: OperationModel,
+    media: MediaType,
+    facts: CallFacts,
+    optional: ReadonlySet<string>,
+  ): Promise<HttpAnswer> {
     const body = await readBody(req, options.maxBodyBytes);
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
-    note(req, { requestBody: body.body });
+    record.requestBody = body.body;
     const decoded = decodeHttpPost(operation, body.body, media.parameters.charset, optional);
     if ('unsupportedCharset' in decoded) {
       return plainError(PlainErrors.requestFormatInvalid(req.headers['content-type'] ?? ''));
     }
     if ('error' in decoded) return formArgumentErrorAnswer(decoded.error);
-    return run(req, service, operation, decoded.args, facts, encode);
+    return run(req, record, service, operation, decoded.args, facts, encodeFormOutcome);
   }
 
-  function answer(req: IncomingMessage, service: ServiceRuntime): Promise<HttpAnswer> {
+  function answer(req: IncomingMessage, record: RequestRecord, service: ServiceRuntime): Answered {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const query = queryAt < 0 ? '' : url.slice(queryAt + 1);
     const rest = path.slice(service.path.length);
     return rest === ''
-      ? serveServiceRoot(req, service, query)
-      : serveOperationPath(req, service, rest, query);
+      ? serveServiceRoot(req, record, service, query)
+      : serveOperationPath(req, record, service, rest, query);
+  }
+
+  /** Sends the answer, then tells the observer. */
+  function finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RequestRecord,
+    started: number,
+    result: HttpAnswer,
+  ): void {
+    try {
+      send(req, res, result);
+    } catch {
+      res.destroy();
+      return;
+    }
+    try {
+      options.observe?.({
+        req,
+        service: record.service,
+        transport: record.transport,
+        operation: record.operation,
+        answeredBy: record.answeredBy,
+        call: record.call,
+        requestBody: record.requestBody,
+        outcome: result.outcome ?? 'page',
+        status: result.status,
+        durationMs: performance.now() - started,
+        answer: result,
+      });
+    } catch {
+      // Logs and metrics never undo an answer that is out (a done LogOut's included), nor
+      // cut its keep-alive connection.
+    }
   }
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const service = matchService(services, req.url);
-    const record: RequestRecord = { service: service?.path ?? '-', transport: 'asmx', operation: '-' };
-    records.set(req, record);
-    const answered = service ? answer(req, service) : Promise.resolve(plainError(PlainErrors.internal()));
-    answered
-      // A body that did not arrive whole is the client's doing, not an internal error.
-      .catch((error: unknown): HttpAnswer =>
-        plainError(
-          error instanceof BodyError ? HttpLayerErrors.bodyFailed(error.failure) : PlainErrors.internal(),
-        ),
-      )
-      .then((result) => {
-        send(req, res, result);
-        try {
-          options.observe?.({
-            req,
-            ...record,
-            outcome: result.outcome ?? 'page',
-            status: result.status,
-            durationMs: performance.now() - started,
-            answer: result,
-          });
-        } catch {
-          // Logs and metrics never undo an answer that is out (a done LogOut's included), nor
-          // cut its keep-alive connection.
-        }
-      })
-      .catch(() => res.destroy());
+    const record: RequestRecord = {
+      service: service?.path ?? '-',
+      transport: 'asmx',
+      operation: '-',
+      answeredBy: undefined,
+      call: undefined,
+      requestBody: undefined,
+    };
+    let answered: Answered;
+    try {
+      answered = service ? answer(req, record, service) : plainError(PlainErrors.internal());
+    } catch (error) {
+      answered = failedAnswer(error);
+    }
+    // An answer known at once is sent at once: no promise, no microtask.
+    if (!(answered instanceof Promise)) return finish(req, res, record, started, answered);
+    answered.then(
+      (result) => finish(req, res, record, started, result),
+      (error: unknown) => finish(req, res, record, started, failedAnswer(error)),
+    );
   }) as AsmxHandler;
   handler.serviceFor = (url) => matchService(services, url);
   return handler;
+}
+
+/** A body that did not arrive whole is the client's doing, not an internal error. */
+function failedAnswer(error: unknown): HttpAnswer {
+  return plainError(
+    error instanceof BodyError ? HttpLayerErrors.bodyFailed(error.failure) : PlainErrors.internal(),
+  );
 }
 
 /** Answers a request before its body was read (an oversized `Expect: 100-continue` upload). */
@@ -371,9 +492,9 @@ export function refuseBody(
 function send(req: IncomingMessage, res: ServerResponse, answer: HttpAnswer): void {
   // An injected reset-connection fault cut the connection: nothing to send.
   if (req.socket.destroyed) return;
-  const body = Buffer.from(answer.body, 'utf8');
-  res.writeHead(answer.status, { ...answer.headers, 'Content-Length': body.length });
-  res.end(body);
+  const wire = wireAnswer(answer);
+  res.writeHead(answer.status, wire.headers);
+  res.end(wire.body);
   // A refused upload is not read to its end: once the answer is out the connection half-closes,
   // drains what the client still sends (bounded) and closes, so the client can read the answer.
   if (answer.headers.Connection === 'close') markClosing(req.socket);

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HttpLayerErrors, PlainErrors, type BodyFailure, type PlainError } from '../errors/catalogue';
 import type { UnansweredReason } from '../observability/metrics';
-import { plainError, type HttpAnswer } from '../transports/answer';
+import { plainError, wireAnswer, type HttpAnswer } from '../transports/answer';
 
 /**
  * Connection hygiene: what happens at the HTTP layer before and after a handler runs.
@@ -178,9 +178,9 @@ function serialize(answer: HttpAnswer): Buffer {
 }
 
 function send(res: ServerResponse, answer: HttpAnswer): void {
-  const body = Buffer.from(answer.body, 'utf8');
-  res.writeHead(answer.status, { ...answer.headers, 'Content-Length': body.length });
-  res.end(body);
+  const wire = wireAnswer(answer);
+  res.writeHead(answer.status, wire.headers);
+  res.end(wire.body);
 }
 
 /** The refusal a request gets before any handler runs, if any. */
@@ -268,8 +268,9 @@ export function createConnectionHygiene(options: HygieneOptions): ConnectionHygi
       const at = queue.indexOf(res);
       if (at >= 0) queue.splice(at, 1);
     };
-    res.once('finish', untrack);
-    res.once('close', () => {
+    // `on`, not `once`: a response emits each of these once, and once's wrappers cost per request.
+    res.on('finish', untrack);
+    res.on('close', () => {
       untrack();
       // Closed before its answer was out: the client went away (or the server was cut off).
       if (!res.writableFinished) options.unanswered?.('client_gone');

@@ -39,24 +39,53 @@ export function codeOfMessage(message: string): string {
   return close > 1 && /^\d+$/.test(digits) ? `E${digits}` : 'error';
 }
 
-export const NOT_IMPLEMENTED: CallOutcome = {
+/** Outcomes shared by every call that ends so: see {@link constantOutcome}. */
+const CONSTANT_OUTCOMES = new WeakSet<CallOutcome>();
+
+/**
+ * Marks an outcome as shared by every call that ends so (and freezes it): the same outcome object
+ * always encodes to the same answer, so a transport may encode it once per operation and keep
+ * the bytes (a [901] answer is the same for every expired ticket).
+ */
+export function constantOutcome<T extends CallOutcome>(outcome: T): T {
+  // Frozen, the result value with it: a change would reach every later call's answer.
+  Object.freeze(outcome);
+  if (outcome.kind === 'value') deepFreeze(outcome.value);
+  CONSTANT_OUTCOMES.add(outcome);
+  return outcome;
+}
+
+/** Whether {@link constantOutcome} made this outcome. */
+export function isConstantOutcome(outcome: CallOutcome): boolean {
+  return CONSTANT_OUTCOMES.has(outcome);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+export const NOT_IMPLEMENTED: CallOutcome = constantOutcome({
   kind: 'exception',
   type: 'System.NotImplementedException',
   message: 'The method or operation is not implemented.',
   code: 'P_NOT_IMPLEMENTED',
-};
+});
 
-export const STORE_UNAVAILABLE: CallOutcome = {
+export const STORE_UNAVAILABLE: CallOutcome = constantOutcome({
   kind: 'storeUnavailable',
   error: DomainErrors.STORE_UNAVAILABLE,
   code: DomainErrors.STORE_UNAVAILABLE.code,
-};
+});
 
-export const STORE_OUTCOME_UNKNOWN: CallOutcome = {
+export const STORE_OUTCOME_UNKNOWN: CallOutcome = constantOutcome({
   kind: 'storeUnavailable',
   error: DomainErrors.STORE_OUTCOME_UNKNOWN,
   code: DomainErrors.STORE_OUTCOME_UNKNOWN.code,
-};
+});
 
 /** The outcome of a store failure, or undefined for any other error. */
 export function storeFailureOutcome(error: unknown): CallOutcome | undefined {

@@ -42,12 +42,46 @@ const ANSWERED_BY: Readonly<Record<AnswerSource, AnsweredBy>> = {
   forward: 'forwarded',
 };
 
+/** A call nobody answers. */
+const NOT_IMPLEMENTED_CALL: Invoked = { outcome: NOT_IMPLEMENTED, answeredBy: 'not-implemented' };
+
+function answeredBuiltIn(outcome: CallOutcome): Invoked {
+  return { outcome, answeredBy: 'built-in' };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 /**
  * Runs one call: the ticket guard (for guarded operations answered by a handler or stubs), then
  * the answerers in precedence order; an operation nobody answers is what .NET answers for a
  * method whose body is `throw new NotImplementedException()`. Knows nothing of HTTP.
+ *
+ * Returns the result itself when it is known without waiting (nobody answers), else a promise:
+ * the caller goes on at once instead of a microtask later. A built-in operation (the session
+ * service, always the first answerer when there is one) costs one promise step, not an async
+ * function's several: the hot path of every LogOut.
  */
-export async function invoke(
+export function invoke(
+  servicePath: string,
+  operation: OperationModel,
+  answerers: readonly Answerer[],
+  args: Arguments,
+  facts: CallFacts,
+  deps: InvokeDependencies,
+): Invoked | Promise<Invoked> {
+  const first = answerers[0];
+  if (first === undefined) return NOT_IMPLEMENTED_CALL;
+  if (first.source === 'built-in') return first.run(args, facts).then(answeredBuiltIn);
+  return invokeAnswerers(servicePath, operation, answerers, args, facts, deps);
+}
+
+async function invokeAnswerers(
   servicePath: string,
   operation: OperationModel,
   answerers: readonly Answerer[],
@@ -56,25 +90,22 @@ export async function invoke(
   deps: InvokeDependencies,
 ): Promise<Invoked> {
   const returnsXmlNode = operation.result?.type.kind === 'xmlNode';
-  const failWith = (message: string): CallOutcome =>
-    returnsXmlNode
-      ? { kind: 'value', value: rootError(message), code: codeOfMessage(message) }
-      : { kind: 'fault', message, faultCode: 'Client', code: codeOfMessage(message) };
-
   let session: { ticket: string; user: TicketUser } | undefined | null;
   for (const answerer of answerers) {
-    const by = (outcome: CallOutcome): Invoked => ({ outcome, answeredBy: ANSWERED_BY[answerer.source] });
-    if (answerer.source === 'built-in') return by(await answerer.run(args, facts));
+    const answeredBy = ANSWERED_BY[answerer.source];
+    if (answerer.source === 'built-in') return { outcome: await answerer.run(args, facts), answeredBy };
     // The guard runs once, before the first answerer that is not built in.
     if (session === undefined) {
       try {
         session = await guard(operation, args, facts, deps);
       } catch (error) {
         const failure = storeFailureOutcome(error);
-        if (failure) return by(failure);
+        if (failure) return { outcome: failure, answeredBy };
         throw error;
       }
-      if (session === null) return by(failWith(DomainErrors.INVALID_TICKET.text));
+      if (session === null) {
+        return { outcome: failWith(returnsXmlNode, DomainErrors.INVALID_TICKET.text), answeredBy };
+      }
     }
     const context: HandlerContext = {
       service: servicePath,
@@ -83,32 +114,50 @@ export async function invoke(
       ticket: session?.ticket,
       user: session?.user,
       clock: deps.clock,
-      fault(message: string): never {
-        throw new SoapFault(message);
-      },
+      fault,
       rootError,
     };
     let value: unknown;
     try {
-      value = await answerer.call(args, context);
+      value = answerer.call(args, context);
+      // A handler that answers at once (stubs do) is not waited for: one microtask less.
+      if (isThenable(value)) value = await value;
     } catch (error) {
       if (error instanceof SoapFault) {
-        return by({
-          kind: 'fault',
-          message: error.message,
-          faultCode: error.code,
-          code: codeOfMessage(error.message),
-        });
+        return {
+          outcome: {
+            kind: 'fault',
+            message: error.message,
+            faultCode: error.code,
+            code: codeOfMessage(error.message),
+          },
+          answeredBy,
+        };
       }
       const failure = storeFailureOutcome(error);
-      if (failure) return by(failure);
+      if (failure) return { outcome: failure, answeredBy };
       deps.onHandlerError(operation.name, error);
       throw error;
     }
     if (value === UNHANDLED) continue;
-    return by({ kind: 'value', value, code: returnsXmlNode ? codeOfRoot(value) : 'success' });
+    return {
+      outcome: { kind: 'value', value, code: returnsXmlNode ? codeOfRoot(value) : 'success' },
+      answeredBy,
+    };
   }
-  return { outcome: NOT_IMPLEMENTED, answeredBy: 'not-implemented' };
+  return NOT_IMPLEMENTED_CALL;
+}
+
+/** {@link HandlerContext.fault}: the same for every call, so it is not made anew per call. */
+function fault(message: string): never {
+  throw new SoapFault(message);
+}
+
+/** The ticket guard's refusal: `<root success="false" …>` for an XmlNode result, else a soap:Client fault. */
+function failWith(returnsXmlNode: boolean, message: string): CallOutcome {
+  return returnsXmlNode
+    ? { kind: 'value', value: rootError(message), code: codeOfMessage(message) }
+    : { kind: 'fault', message, faultCode: 'Client', code: codeOfMessage(message) };
 }
 
 /**

@@ -1,10 +1,16 @@
 import type { Arguments, XmlNodeValue } from '../codec/values';
 import { operationHandlers } from '../operations';
-import { isStoreOutage, rootAttributesOf, runOperation } from '../operations/shared';
-import type { OperationContext, OperationHandler } from '../operations/types';
-import { DomainErrors, PlainErrors } from '../errors/catalogue';
+import { isStoreOutage, rootAttributesOf } from '../operations/shared';
+import type { OperationContext, OperationHandler, OperationOutcome } from '../operations/types';
+import { DomainErrors, PlainErrors, type DomainError } from '../errors/catalogue';
 import type { BuiltInAnswerer } from './answerer';
-import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, type CallOutcome } from './callOutcome';
+import {
+  STORE_OUTCOME_UNKNOWN,
+  STORE_UNAVAILABLE,
+  constantOutcome,
+  storeFailureOutcome,
+  type CallOutcome,
+} from './callOutcome';
 
 /**
  * The built-in session service as a plugin: LogOut and the ticket lifecycle, answering the
@@ -53,7 +59,9 @@ function builtIn(
 ): Pick<BuiltInAnswerer, 'source' | 'run'> {
   return {
     source: 'built-in',
-    async run(args: Arguments, facts): Promise<CallOutcome> {
+    // Not an async function: the operation's promise and one step after it, which is all a
+    // LogOut waits for (an async function here and in runOperation cost two steps more each).
+    run(args: Arguments, facts): Promise<CallOutcome> {
       const params: Record<string, string | undefined> = {};
       for (const name in args) {
         const value = args[name];
@@ -66,24 +74,70 @@ function builtIn(
         cookie &&
         facts.cookieOnlyAllowed?.(cookie) === false
       ) {
-        return { kind: 'refused', error: PlainErrors.csrfRefused(), code: 'P_CSRF_REFUSED' };
+        return Promise.resolve({ kind: 'refused', error: PlainErrors.csrfRefused(), code: 'P_CSRF_REFUSED' });
       }
-      const outcome = await runOperation(handler, { params, cookieTicket: facts.cookieTicket }, context);
-      if (isStoreOutage(outcome)) {
-        return !outcome.ok && outcome.error === DomainErrors.STORE_OUTCOME_UNKNOWN
-          ? STORE_OUTCOME_UNKNOWN
-          : STORE_UNAVAILABLE;
+      let running: Promise<OperationOutcome>;
+      try {
+        running = handler({ params, cookieTicket: facts.cookieTicket }, context);
+      } catch (error) {
+        running = Promise.reject(error);
       }
-      const root: XmlNodeValue = { name: 'root', attributes: rootAttributesOf(outcome) };
-      if (!outcome.ok) return { kind: 'value', value: root, code: outcome.error.code };
-      const issuedTicket = outcome.attributes.find(([name]) => name === 'ticket')?.[1];
-      return {
-        kind: 'value',
-        value: root,
-        code: 'success',
-        ...(outcome.endedCookieSession ? { endedCookieSession: true } : {}),
-        ...(issuedTicket ? { issuedTicket } : {}),
-      };
+      return running.then(callOutcomeOf, storeFailure);
     },
   };
+}
+
+/** What runOperation makes of a store that cannot answer; anything else still throws. */
+function storeFailure(error: unknown): CallOutcome {
+  const outcome = storeFailureOutcome(error);
+  if (outcome) return outcome;
+  throw error;
+}
+
+function callOutcomeOf(outcome: OperationOutcome): CallOutcome {
+  if (isStoreOutage(outcome)) {
+    return !outcome.ok && outcome.error === DomainErrors.STORE_OUTCOME_UNKNOWN
+      ? STORE_OUTCOME_UNKNOWN
+      : STORE_UNAVAILABLE;
+  }
+  if (!outcome.ok) return refusalOf(outcome.error);
+  const attributes = outcome.attributes;
+  if (attributes.length === 1 && attributes[0]?.[0] === 'success' && attributes[0][1] === 'true') {
+    // `<root success="true" />` (LogOut): the same answer every time.
+    return outcome.endedCookieSession ? SUCCESS_ENDING_COOKIE_SESSION : SUCCESS;
+  }
+  const root: XmlNodeValue = { name: 'root', attributes };
+  const issuedTicket = attributes.find(([name]) => name === 'ticket')?.[1];
+  return {
+    kind: 'value',
+    value: root,
+    code: 'success',
+    ...(outcome.endedCookieSession ? { endedCookieSession: true } : {}),
+    ...(issuedTicket ? { issuedTicket } : {}),
+  };
+}
+
+const SUCCESS = constantOutcome({
+  kind: 'value',
+  value: { name: 'root', attributes: [['success', 'true']] },
+  code: 'success',
+});
+const SUCCESS_ENDING_COOKIE_SESSION = constantOutcome({
+  kind: 'value',
+  value: { name: 'root', attributes: [['success', 'true']] },
+  code: 'success',
+  endedCookieSession: true,
+});
+
+/** `<root success="false" error="…" />` of each domain error, made once: every [901] is the same answer. */
+const REFUSALS = new WeakMap<DomainError, CallOutcome>();
+
+function refusalOf(error: DomainError): CallOutcome {
+  let outcome = REFUSALS.get(error);
+  if (!outcome) {
+    const root: XmlNodeValue = { name: 'root', attributes: rootAttributesOf({ ok: false, error }) };
+    outcome = constantOutcome({ kind: 'value', value: root, code: error.code });
+    REFUSALS.set(error, outcome);
+  }
+  return outcome;
 }

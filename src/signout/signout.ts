@@ -81,6 +81,8 @@ export class SignOut {
    */
   decorate(req: IncomingMessage, outcome: CallOutcome, answer: HttpAnswer): HttpAnswer {
     if (outcome.kind !== 'value') return answer;
+    // Most answers (every [901], every LogOut without the cookie) gain nothing: no objects made.
+    if (!outcome.endedCookieSession && !(outcome.issuedTicket && this.csrf.enabled)) return answer;
     // The store has changed already (a ticket revoked or issued): a header that cannot be made is
     // left out with a warning, and the answer still tells the client what happened.
     const extra: Record<string, string | string[]> = {};

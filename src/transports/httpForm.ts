@@ -9,7 +9,14 @@ import type { CallOutcome } from '../services/callOutcome';
 import { rootError } from '../xml/rootElement';
 import { DotNetTypes } from '../codec/dotnetException';
 import { XML_DECLARATION, renderRoot } from '../xml/rootElement';
-import { CONTENT_TYPES, PRE_INVOKE_CACHE_CONTROL, asmxAnswer, plainError, type HttpAnswer } from './answer';
+import {
+  CONTENT_TYPES,
+  ConstantAnswers,
+  PRE_INVOKE_CACHE_CONTROL,
+  asmxAnswer,
+  plainError,
+  type HttpAnswer,
+} from './answer';
 import { textDecoderFor } from './charset';
 import { parseUrlEncoded } from './urlEncoded';
 
@@ -94,6 +101,16 @@ export function formArgumentErrorAnswer(error: FormRefusal): HttpAnswer {
  * balancers see a transient failure rather than a service answer.
  */
 export function encodeFormOutcome(operation: OperationModel, outcome: CallOutcome): HttpAnswer {
+  return (
+    FORM_ANSWERS.get(operation, outcome) ??
+    FORM_ANSWERS.keep(operation, outcome, encodeForm(operation, outcome))
+  );
+}
+
+/** The answers of constant outcomes ([901], not implemented, store outages), encoded once per operation. */
+const FORM_ANSWERS = new ConstantAnswers();
+
+function encodeForm(operation: OperationModel, outcome: CallOutcome): HttpAnswer {
   switch (outcome.kind) {
     case 'value': {
       const body = encodePlainBody(operation, outcome.value);
@@ -105,7 +122,7 @@ export function encodeFormOutcome(operation: OperationModel, outcome: CallOutcom
         delete headers['Content-Type'];
         return { status: 200, headers, body: '', outcome: outcome.code };
       }
-      return { ...asmxAnswer(200, CONTENT_TYPES.xml, body), outcome: outcome.code };
+      return asmxAnswer(200, CONTENT_TYPES.xml, body, outcome.code);
     }
     case 'fault':
       return plainException(`System.Web.Services.Protocols.SoapException: ${outcome.message}`, outcome.code);
@@ -129,5 +146,5 @@ export function encodeFormOutcome(operation: OperationModel, outcome: CallOutcom
 }
 
 function plainException(text: string, code: string): HttpAnswer {
-  return { ...asmxAnswer(500, CONTENT_TYPES.text, htmlEncodeMessage(text)), outcome: code };
+  return asmxAnswer(500, CONTENT_TYPES.text, htmlEncodeMessage(text), code);
 }

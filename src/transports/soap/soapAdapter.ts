@@ -6,7 +6,13 @@ import { ProtocolErrors, type ProtocolError } from '../../errors/catalogue';
 import type { CallOutcome } from '../../services/callOutcome';
 import { readXmlDocument, type XmlElement } from '../../xml/xmlReader';
 import { XML_DECLARATION } from '../../xml/rootElement';
-import { asmxAnswer, plainError, PRE_INVOKE_CACHE_CONTROL, type HttpAnswer } from '../answer';
+import {
+  ConstantAnswers,
+  asmxAnswer,
+  plainError,
+  PRE_INVOKE_CACHE_CONTROL,
+  type HttpAnswer,
+} from '../answer';
 import { decodeXmlBody } from '../charset';
 import { ENVELOPE_NAMESPACES, type SoapHttpRequest, type SoapVersion } from './soapVersion';
 
@@ -86,11 +92,17 @@ function hasUndeclaredPrefix(element: XmlElement): boolean {
   return element.children.some(hasUndeclaredPrefix);
 }
 
+/** The response envelope's start of each version, up to `<soap:Body>`, written once. */
+const ENVELOPE_STARTS = new WeakMap<SoapVersion, string>();
+const ENVELOPE_END = '</soap:Body></soap:Envelope>';
+
 function envelope(version: SoapVersion, body: string): string {
-  return (
-    `${XML_DECLARATION}<soap:Envelope xmlns:soap="${version.envelopeNamespace}" ${ENVELOPE_NAMESPACES}><soap:Body>` +
-    `${body}</soap:Body></soap:Envelope>`
-  );
+  let start = ENVELOPE_STARTS.get(version);
+  if (start === undefined) {
+    start = `${XML_DECLARATION}<soap:Envelope xmlns:soap="${version.envelopeNamespace}" ${ENVELOPE_NAMESPACES}><soap:Body>`;
+    ENVELOPE_STARTS.set(version, start);
+  }
+  return start + body + ENVELOPE_END;
 }
 
 /** The answer to a call over SOAP: the response envelope, or the fault the outcome calls for. */
@@ -99,12 +111,31 @@ export function encodeSoapOutcome(
   operation: OperationModel,
   outcome: CallOutcome,
 ): HttpAnswer {
+  const answers = constantAnswersOf(version);
+  return (
+    answers.get(operation, outcome) ??
+    answers.keep(operation, outcome, encodeSoap(version, operation, outcome))
+  );
+}
+
+/** The answers of constant outcomes ([901], not implemented, store outages), per version and operation. */
+const CONSTANT_ANSWERS = new WeakMap<SoapVersion, ConstantAnswers>();
+
+function constantAnswersOf(version: SoapVersion): ConstantAnswers {
+  let answers = CONSTANT_ANSWERS.get(version);
+  if (answers === undefined) CONSTANT_ANSWERS.set(version, (answers = new ConstantAnswers()));
+  return answers;
+}
+
+function encodeSoap(version: SoapVersion, operation: OperationModel, outcome: CallOutcome): HttpAnswer {
   switch (outcome.kind) {
     case 'value':
-      return {
-        ...asmxAnswer(200, version.contentType, envelope(version, encodeSoapBody(operation, outcome.value))),
-        outcome: outcome.code,
-      };
+      return asmxAnswer(
+        200,
+        version.contentType,
+        envelope(version, encodeSoapBody(operation, outcome.value)),
+        outcome.code,
+      );
     case 'fault':
       return encodeSoapFault(version, {
         code: outcome.code,
