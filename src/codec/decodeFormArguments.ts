@@ -32,8 +32,10 @@ export function decodeFormArguments(
     else byName.set(key, [value]);
   }
   const args: Record<string, unknown> = {};
-  for (const param of operation.params) {
-    const values = byName.get(param.name.toLowerCase());
+  const lowerCaseNames = lowerCaseParameterNames(operation);
+  for (let i = 0; i < operation.params.length; i++) {
+    const param = operation.params[i] as MemberModel;
+    const values = byName.get(lowerCaseNames[i] as string);
     if (values === undefined && optional.has(param.name)) {
       args[param.name] = null;
       continue;
@@ -46,6 +48,18 @@ export function decodeFormArguments(
 }
 
 const NO_OPTIONAL: ReadonlySet<string> = new Set();
+
+/** Each operation's parameter names, lower-cased once (names match case-insensitively). */
+const LOWER_CASE_NAMES = new WeakMap<OperationModel, readonly string[]>();
+
+function lowerCaseParameterNames(operation: OperationModel): readonly string[] {
+  let names = LOWER_CASE_NAMES.get(operation);
+  if (names === undefined) {
+    names = operation.params.map((param) => param.name.toLowerCase());
+    LOWER_CASE_NAMES.set(operation, names);
+  }
+  return names;
+}
 
 function readParameter(
   param: MemberModel,
@@ -89,6 +103,10 @@ function readParameter(
     };
   }
   if (type.kind !== 'primitive' && type.kind !== 'enum') return unsupported(param);
+  // A string converts to itself (convertHttpValue's own answer), without the conversion machinery.
+  if (type.kind === 'primitive' && type.name === 'string') {
+    return { value: values.length === 1 ? values[0] : values.join(',') };
+  }
   if (isBytes) {
     const bytes: number[] = [];
     for (const value of values) {

@@ -22,14 +22,32 @@ const SUPPORTED = new Map<string, string>([
 /** Decoders are built once per encoding: a non-streaming decode keeps no state between calls. */
 const decoders = new Map<string, TextDecoder>();
 
+type DecoderOrRefusal = TextDecoder | { readonly unsupported: string };
+
+/** What {@link textDecoderFor} answered for each charset as given, strict and lenient. Bounded. */
+const byCharset = {
+  strict: new Map<string, DecoderOrRefusal>(),
+  lenient: new Map<string, DecoderOrRefusal>(),
+};
+
 /** A decoder for a declared charset (UTF-8 when none), or the label that is not supported. */
-export function textDecoderFor(
-  charset: string | undefined,
-  fatal: boolean,
-): TextDecoder | { readonly unsupported: string } {
+export function textDecoderFor(charset: string | undefined, fatal: boolean): DecoderOrRefusal {
+  // Clients send the same charset over and over: the answer for it is looked up, not worked out.
+  const known = fatal ? byCharset.strict : byCharset.lenient;
+  const key = charset ?? '';
+  let answer = known.get(key);
+  if (answer === undefined) {
+    answer = resolveDecoder(charset, fatal);
+    if (known.size >= 64) known.clear();
+    known.set(key, answer);
+  }
+  return answer;
+}
+
+function resolveDecoder(charset: string | undefined, fatal: boolean): DecoderOrRefusal {
   const label = charset?.trim().toLowerCase() || 'utf-8';
   const encoding = SUPPORTED.get(label);
-  if (!encoding) return { unsupported: label };
+  if (!encoding) return Object.freeze({ unsupported: label });
   const key = `${encoding}:${fatal}`;
   let decoder = decoders.get(key);
   if (!decoder) decoders.set(key, (decoder = new TextDecoder(encoding, { fatal })));

@@ -43,6 +43,14 @@ function withoutNulls(value: string): string {
 export function findDangerousValue(
   pairs: ReadonlyArray<readonly [name: string, value: string]>,
 ): { name: string; value: string; index: number } | undefined {
+  // No name given twice (the usual case): each pair is an entry of its own, in order; no grouping.
+  if (pairs.length <= 16 && !hasRepeatedName(pairs)) {
+    for (const [name, value] of pairs) {
+      const dangerous = dangerousEntry(name, value);
+      if (dangerous) return dangerous;
+    }
+    return undefined;
+  }
   const entries = new Map<string, { name: string; values: string[] }>();
   for (const [name, value] of pairs) {
     const key = name.toUpperCase();
@@ -51,13 +59,41 @@ export function findDangerousValue(
     else entries.set(key, { name, values: [value] });
   }
   for (const { name, values } of entries.values()) {
-    if (name.startsWith('__')) continue;
-    const value = withoutNulls(values.join(','));
-    if (value === '') continue;
-    const index = dangerousIndex(value);
-    if (index !== undefined) return { name, value, index };
+    const dangerous = dangerousEntry(name, values.join(','));
+    if (dangerous) return dangerous;
   }
   return undefined;
+}
+
+/** Whether two pairs' names are the same but for case (then their values are one entry). */
+function hasRepeatedName(pairs: ReadonlyArray<readonly [name: string, value: string]>): boolean {
+  for (let i = 1; i < pairs.length; i++) {
+    const name = (pairs[i] as readonly [string, string])[0];
+    for (let j = 0; j < i; j++) {
+      const other = (pairs[j] as readonly [string, string])[0];
+      // Upper-casing keeps an ASCII name's length: names of other lengths differ without it.
+      if (other.length !== name.length && isAscii(other) && isAscii(name)) continue;
+      if (other.toUpperCase() === name.toUpperCase()) return true;
+    }
+  }
+  return false;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** An entry (its values joined), when it is checked and dangerous. */
+function dangerousEntry(
+  name: string,
+  joined: string,
+): { name: string; value: string; index: number } | undefined {
+  if (name.startsWith('__')) return undefined;
+  const value = withoutNulls(joined);
+  if (value === '') return undefined;
+  const index = dangerousIndex(value);
+  return index === undefined ? undefined : { name, value, index };
 }
 
 /**

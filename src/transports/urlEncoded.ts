@@ -8,14 +8,49 @@ import { TextDecoder } from 'node:util';
  */
 export function parseUrlEncoded(raw: string, decoder: TextDecoder): Array<[name: string, value: string]> {
   const pairs: Array<[string, string]> = [];
+  const asciiKept = ASCII_COMPATIBLE.has(decoder.encoding);
   for (const piece of raw.split('&')) {
     if (piece === '') continue;
     const equals = piece.indexOf('=');
     const name = equals < 0 ? piece : piece.slice(0, equals);
     const value = equals < 0 ? '' : piece.slice(equals + 1);
-    pairs.push([decodeComponent(name, decoder), decodeComponent(value, decoder)]);
+    pairs.push([
+      (asciiKept ? asciiDecoded(name) : undefined) ?? decodeComponent(name, decoder),
+      (asciiKept ? asciiDecoded(value) : undefined) ?? decodeComponent(value, decoder),
+    ]);
   }
   return pairs;
+}
+
+/** Encodings that decode every byte below 0x80 to the character of that code. */
+const ASCII_COMPATIBLE: ReadonlySet<string> = new Set(['utf-8', 'windows-1252']);
+
+/**
+ * A component's text when every byte it stands for is below 0x80, in an ASCII-compatible
+ * encoding: those bytes are their own characters, so `+` and `%XX` are replaced in the text
+ * itself, without the byte round trip (tickets, names, paths such as `%2FFinance%2FQ1.pdf`).
+ * Undefined, for {@link decodeComponent}, at the first byte from 0x80 up or `%u`.
+ */
+function asciiDecoded(component: string): string | undefined {
+  let text = '';
+  let start = 0;
+  for (let i = 0; i < component.length; i++) {
+    const code = component.charCodeAt(i);
+    if (code >= 0x80) return undefined;
+    if (code === PLUS) {
+      text += `${component.slice(start, i)} `;
+      start = i + 1;
+    } else if (code === PERCENT) {
+      if (component.charCodeAt(i + 1) === LOWER_U) return undefined;
+      if (!isHex(component, i + 1) || !isHex(component, i + 2)) continue;
+      const byte = (hexValue(component.charCodeAt(i + 1)) << 4) | hexValue(component.charCodeAt(i + 2));
+      if (byte >= 0x80) return undefined;
+      text += component.slice(start, i) + String.fromCharCode(byte);
+      i += 2;
+      start = i + 1;
+    }
+  }
+  return start === 0 ? component : text + component.slice(start);
 }
 
 /**
@@ -46,6 +81,7 @@ function decodeComponent(component: string, decoder: TextDecoder): string {
 
 const PLUS = 0x2b;
 const PERCENT = 0x25;
+const LOWER_U = 0x75;
 
 /** `+` is a space and `%XX` a byte; a `%` not followed by two hex digits stays literal. */
 function percentDecode(component: string): Uint8Array {
@@ -56,13 +92,18 @@ function percentDecode(component: string): Uint8Array {
     if (code === PLUS) {
       bytes[length++] = 0x20;
     } else if (code === PERCENT && isHex(component, i + 1) && isHex(component, i + 2)) {
-      bytes[length++] = parseInt(component.slice(i + 1, i + 3), 16);
+      bytes[length++] = (hexValue(component.charCodeAt(i + 1)) << 4) | hexValue(component.charCodeAt(i + 2));
       i += 2;
     } else {
       bytes[length++] = code & 0xff;
     }
   }
   return bytes.subarray(0, length);
+}
+
+/** The value of a hex digit's code (one isHex accepted). */
+function hexValue(code: number): number {
+  return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
 }
 
 function isHex(text: string, index: number): boolean {
