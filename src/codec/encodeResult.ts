@@ -120,7 +120,10 @@ function compileContent(type: TypeModel, ns: string): ContentWriter {
     case 'primitive': {
       const name = type.name;
       if (name === 'boolean') return (value) => primitiveText(name, value);
-      return (value) => escapeText(primitiveText(name, value));
+      return (value) => {
+        const text = primitiveText(name, value);
+        return isPlainText(text) ? text : escapeText(text);
+      };
     }
     case 'enum':
       return compileEnum(type.name, type.members);
@@ -133,6 +136,19 @@ function compileContent(type: TypeModel, ns: string): ContentWriter {
     default:
       throw new ResultEncodingError(`unknown type kind ${String((type as { kind: unknown }).kind)}`);
   }
+}
+
+/**
+ * Whether escapeText leaves the text as it is, decided by a plain scan: no C0 control, `&`, `<`,
+ * `>`, and nothing from U+D800 up (surrogates, U+FFFE/U+FFFF, which the escaper drops or keeps
+ * by rules of its own). Names, paths, numbers and dates pass; anything else takes escapeText.
+ */
+function isPlainText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x26 || code === 0x3c || code === 0x3e || code >= 0xd800) return false;
+  }
+  return true;
 }
 
 function compileEnum(typeName: string, members: readonly string[]): ContentWriter {
