@@ -29,8 +29,69 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       },
     },
     destination ??
-      pino.destination({ dest: 1, sync: true, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS }),
+      new LineBatcher(
+        pino.destination({ dest: 1, sync: true, minLength: LOG_BUFFER_BYTES }),
+        LOG_BUFFER_BYTES,
+        LOG_FLUSH_MS,
+      ),
   );
+}
+
+/** What {@link LineBatcher} needs of sonic-boom (pino.destination). */
+interface LineSink {
+  write(chunk: string): boolean;
+  flush(cb?: (error?: Error) => void): void;
+  flushSync(): void;
+}
+
+/**
+ * Gathers log lines into chunks of about `minLength` bytes and hands each chunk to sonic-boom at
+ * once. sonic-boom buffers lines itself, but measures the whole buffered string again at every
+ * line (`Buffer.byteLength` of up to 4 KB per request, in the profile ~1.3 µs of every request);
+ * here a line counts its characters (its bytes for the ASCII lines pino writes; a non-ASCII
+ * line only makes a chunk larger, still far below sonic-boom's 16 KB maxWrite). sonic-boom
+ * still does the writing (EAGAIN retries, EPIPE).
+ */
+class LineBatcher implements DestinationStream {
+  private pending = '';
+  private pendingLength = 0;
+
+  constructor(
+    private readonly sink: LineSink,
+    private readonly minLength: number,
+    flushMs: number,
+  ) {
+    // A quiet server's lines are not held longer than this.
+    setInterval(() => {
+      if (this.pending !== '') this.flush();
+    }, flushMs).unref();
+  }
+
+  write(line: string): boolean {
+    this.pending += line;
+    this.pendingLength += line.length;
+    if (this.pendingLength >= this.minLength) this.release();
+    return true;
+  }
+
+  flush(cb?: (error?: Error) => void): void {
+    this.release();
+    this.sink.flush(cb);
+  }
+
+  flushSync(): void {
+    this.release();
+    this.sink.flushSync();
+  }
+
+  /** Hands what is gathered to sonic-boom, which writes it (a full chunk at once). */
+  private release(): void {
+    if (this.pending === '') return;
+    const chunk = this.pending;
+    this.pending = '';
+    this.pendingLength = 0;
+    this.sink.write(chunk);
+  }
 }
 
 /** Writes out what an asynchronous logger still holds. */

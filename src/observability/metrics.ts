@@ -1,4 +1,12 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type CounterConfiguration,
+  type LabelValues,
+} from 'prom-client';
 
 /**
  * Why a request was closed without an answer of the service: the client went away before it
@@ -18,6 +26,100 @@ export const UNANSWERED_REASONS = [
 ] as const;
 export type UnansweredReason = (typeof UNANSWERED_REASONS)[number];
 
+/** A labelled child's count not yet added to its series. */
+interface Tally<T extends string> {
+  readonly labels: LabelValues<T>;
+  pending: number;
+  /** Counted (even by 0, which makes the series) since the last read. */
+  touched: boolean;
+}
+
+/**
+ * A counter whose children (`labels(...)`, bound once per label set by whoever counts) add to a
+ * plain number, handed to prom-client when the metric is read (its `collect` hook runs before
+ * every read: scrapes, `get()`): every request's `inc()` skips prom-client's label hashing and
+ * validation, and readers see the same values and series. Children of positional label values
+ * only, as the request counter is bound; any other form is prom-client's own.
+ */
+class TallyCounter<T extends string> extends Counter<T> {
+  private readonly tallies = new Map<string, Tally<T>>();
+
+  constructor(
+    private readonly configuration: CounterConfiguration<T> & { readonly labelNames: readonly T[] },
+  ) {
+    super({
+      ...configuration,
+      collect(this: Counter<T>) {
+        (this as TallyCounter<T>).settle();
+      },
+    });
+  }
+
+  override labels(...values: string[]): Counter.Internal;
+  override labels(labels: LabelValues<T>): Counter.Internal;
+  override labels(...args: unknown[]): Counter.Internal {
+    const names = this.configuration.labelNames;
+    if (args.length !== names.length || !args.every((value) => typeof value === 'string')) {
+      return (super.labels as (...values: unknown[]) => Counter.Internal).apply(this, args);
+    }
+    const key = (args as string[]).join('\u0000');
+    let tally = this.tallies.get(key);
+    if (!tally) {
+      const labels = {} as Record<T, string>;
+      names.forEach((name, i) => (labels[name] = args[i] as string));
+      tally = { labels, pending: 0, touched: false };
+      this.tallies.set(key, tally);
+    }
+    const counted = tally;
+    return {
+      inc(value?: number) {
+        // prom-client's own checks, at the call as there.
+        if (value && !Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
+        if (value !== undefined && value < 0) throw new Error('It is not possible to decrease a counter');
+        counted.pending += value ?? 1;
+        counted.touched = true;
+      },
+    };
+  }
+
+  override reset(): void {
+    // prom-client's constructor resets too, before this class's fields exist.
+    if (this.tallies) this.forget(() => true);
+    super.reset();
+  }
+
+  override remove(...values: string[]): void;
+  override remove(labels: LabelValues<T>): void;
+  override remove(...args: unknown[]): void {
+    const names = this.configuration.labelNames;
+    const given =
+      args.length === 1 && typeof args[0] === 'object' && args[0] !== null
+        ? (args[0] as LabelValues<T>)
+        : Object.fromEntries(names.map((name, i) => [name, args[i]]));
+    this.forget((tally) => names.every((name) => String(tally.labels[name]) === String(given[name])));
+    (super.remove as (...values: unknown[]) => void).apply(this, args);
+  }
+
+  /** Adds what the children counted since the last read to their series. */
+  settle(): void {
+    for (const tally of this.tallies.values()) {
+      if (!tally.touched) continue;
+      const pending = tally.pending;
+      tally.pending = 0;
+      tally.touched = false;
+      this.inc(tally.labels, pending);
+    }
+  }
+
+  private forget(matches: (tally: Tally<T>) => boolean): void {
+    for (const tally of this.tallies.values()) {
+      if (!matches(tally)) continue;
+      tally.pending = 0;
+      tally.touched = false;
+    }
+  }
+}
+
 /**
  * Prometheus metrics of one emulator, in a registry of its own so several emulators can live in
  * one process (tests, embedding).
@@ -36,7 +138,7 @@ export class Metrics {
 
   constructor(liveTickets: () => Promise<number>) {
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({
+    this.requests = new TallyCounter({
       name: 'asmx_requests_total',
       help: 'Requests to /srv.asmx by operation, transport and outcome (success, a domain error code or a protocol error code)',
       labelNames: ['operation', 'transport', 'outcome'],
