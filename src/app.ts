@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import type { AdminControl } from './admin/adminControl';
+import type { AdminControl, SessionBook } from './admin/adminControl';
 import { adminRoutes } from './admin/adminRoutes';
 import type { Config } from './config';
 import type { RequestListener } from './http/asmxHandler';
@@ -22,7 +22,12 @@ export interface AppParts {
   readonly metrics: Metrics;
   /** The ASMX services, and the test of which URLs are theirs. */
   readonly handleServiceRequest: RequestListener & { isServicePath(url: string | undefined): boolean };
-  /** The control plane of `/_emulator/` (clock, faults, journal, sessions). */
+  /**
+   * The sessions this instance follows, whose expiries a `/metrics` scrape notices; the admin
+   * control's when absent.
+   */
+  readonly sessions?: SessionBook;
+  /** The control plane of `/_emulator/` (clock, faults, journal, sessions); absent with ADMIN_API=off. */
   readonly admin?: AdminControl;
   /** Shadow mode (SHADOW_UPSTREAM_URL), whose report `/_emulator/shadow` serves. */
   readonly shadow?: ShadowMode;
@@ -52,11 +57,13 @@ export function createRouter(parts: AppParts): express.Router {
   });
   router.get('/metrics', (_req, res, next) => {
     // Expiries are noticed when someone looks: a scrape counts those since the last look.
-    (parts.admin ? parts.admin.listSessions().catch(() => undefined) : Promise.resolve())
+    const sessions = parts.sessions ?? parts.admin;
+    (sessions ? sessions.listSessions().catch(() => undefined) : Promise.resolve())
       .then(() => parts.metrics.registry.metrics())
       .then((text) => res.type(parts.metrics.registry.contentType).send(text), next);
   });
-  if (parts.admin) {
+  // ADMIN_API=off: not mounted at all, so `/_emulator/` answers as any unknown path.
+  if (parts.admin && parts.config.adminApi !== 'off') {
     router.use(
       '/_emulator',
       adminRoutes(parts.admin, {

@@ -257,6 +257,7 @@ export const ConfigSchema = z
       )
       .default([...DEFAULT_SHADOW_SKIP]),
     shadowQueueSize: z.coerce.number().int().min(1).max(100_000).default(100),
+    adminApi: z.enum(['auto', 'off']).default('auto'),
     adminToken: z.string().default(''),
     journalSize: z.coerce.number().int().min(0).max(100_000).default(1000),
   })
@@ -556,12 +557,17 @@ export const SETTING_DOCS: { readonly [K in keyof Config]: SettingDoc } = {
     description:
       'shadow copies waiting for the upstream at most; beyond it a copy is dropped (counted), never the answer delayed',
   },
+  adminApi: {
+    group: 'server',
+    description:
+      '`auto`: the control plane `/_emulator/` is served when `ADMIN_TOKEN` is set or the server listens on a loopback address; `off`: never, even with a token, and no journal, fault checks, clock offset or usage counts (sessions are still followed for the metrics). Behind a reverse proxy on the same host every client looks local (the emulator listens on loopback): choose `off` there, or set `ADMIN_TOKEN`',
+  },
   adminToken: {
     group: 'server',
     value: '<secret>',
     defaultText: 'none',
     description:
-      'turns the admin API `/_emulator/` on for any listening address; every admin call then needs `Authorization: Bearer <token>` (without it the API answers only on a loopback address)',
+      'turns the admin API `/_emulator/` on for any listening address (unless `ADMIN_API=off`); every admin call then needs `Authorization: Bearer <token>` (without it the API answers only on a loopback address)',
   },
   journalSize: {
     group: 'server',

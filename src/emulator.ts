@@ -21,7 +21,7 @@ import {
 } from './services/loadServices';
 import type { ServiceRuntime } from './services/serviceRuntime';
 import { PlainErrors } from './errors/catalogue';
-import { AdminControl, sharedControlOf } from './admin/adminControl';
+import { AdminControl, SessionBook, sharedControlOf, type SessionBookOptions } from './admin/adminControl';
 import { SteerableClock } from './admin/steerableClock';
 import { createForwarding, type Forwarding } from './upstream/forwarding';
 import { memoryUpstreamTicketBooks, type UpstreamTicketBooks } from './upstream/upstreamTickets';
@@ -76,8 +76,13 @@ function nextRequestId(): string {
 /** Composes the emulator: WSDL, users, store, transports, routes, logs and metrics. */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const config = resolveConfig(options.config as Partial<ConfigInput>);
-  // The emulator's clock: the given one (real time by default) plus the admin API's offset.
-  const clock = new SteerableClock(options.clock ?? systemClock);
+  // ADMIN_API=off: no control plane at all (routes, journal, faults, clock offset, usage counts).
+  const adminApi = config.adminApi !== 'off';
+  // The emulator's clock: the given one (real time by default), plus the admin API's offset when
+  // there is an admin API to move it.
+  const baseClock = options.clock ?? systemClock;
+  const steerable = adminApi ? new SteerableClock(baseClock) : undefined;
+  const clock: Clock = steerable ?? baseClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const warn = (message: string) => logger.warn(message);
   const entries = serviceEntries(config);
@@ -89,17 +94,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ? { store: options.store, close: () => options.store?.close() ?? Promise.resolve() }
     : createTicketStore(config, clock, warn, (ticket) => {
         metrics.evictions.inc();
-        admin.evicted(ticket);
+        sessions.evicted(ticket);
       });
   const store = configured.store;
   // On Redis every instance shares the clock offset and the armed faults (admin/redisShared.ts).
-  const shared = sharedControlOf(store, clock);
-  const admin = new AdminControl({
+  const shared = steerable && sharedControlOf(store, steerable);
+  // The sessions are followed with or without the admin API: the metrics, forward mode's upstream
+  // LogOut and the shutdown summary need them.
+  const followed: SessionBookOptions = {
     clock,
     store,
-    users,
-    trustedPassword: config.trustedPassword,
-    journalSize: config.journalSize,
     ticketTtlMs: ticketTtlMs(config.ticketTtlDays),
     onSessionEnded: (reason, session) => {
       metrics.sessionsEnded.labels(reason).inc();
@@ -112,10 +116,20 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         upstreamEnds.add(ending);
       }
     },
-    ...(shared ? { shared } : {}),
-  });
+  };
+  const admin = steerable
+    ? new AdminControl({
+        ...followed,
+        clock: steerable,
+        users,
+        trustedPassword: config.trustedPassword,
+        journalSize: config.journalSize,
+        ...(shared ? { shared } : {}),
+      })
+    : undefined;
+  const sessions: SessionBook = admin ?? new SessionBook(followed);
   // The switch-over report (/_emulator/usage): who calls what, answered by whom.
-  const usage = new UsageBook(clock, admin.instance);
+  const usage = admin && new UsageBook(clock, admin.instance);
   const counters = metrics;
   const signOut = new SignOut(config, clock, warn, (result) => counters.webhookDeliveries.inc({ result }));
   const context: OperationContext = {
@@ -125,7 +139,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     trustedPassword: config.trustedPassword,
     onLogout: ({ ticket, userKey }) => {
       counters.logouts.inc();
-      admin.loggedOut(ticket, userKey);
+      sessions.loggedOut(ticket, userKey);
       // After the store revoked the ticket: a failure here is logged, and the LogOut still succeeds.
       try {
         signOut.webhooks.notify({ ticket, userKey, reason: 'logout' });
@@ -185,7 +199,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     const shadowed = shadow?.observe(event) ?? false;
     try {
-      if (event.answeredBy) {
+      if (usage && event.answeredBy) {
         usage.record({
           client: usageClient(event.req, config.trustProxy),
           service: event.service,
@@ -200,7 +214,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     try {
       if (event.service !== '-' || event.call) {
-        admin.record({
+        sessions.record({
           service: event.service,
           transport: event.transport,
           operation: event.operation,
@@ -215,7 +229,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         });
       }
     } catch (error) {
-      warn(`admin journal not written: ${(error as Error).message}`);
+      warn(`call not recorded (sessions, admin journal): ${(error as Error).message}`);
     }
   };
   // Refusals in front of every handler (smuggling, IIS's URL limits, Node's parser), and the
@@ -309,7 +323,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       trustProxy: config.trustProxy,
       maxBodyBytes: config.maxBodyBytes,
       observe,
-      faults: admin.faults,
+      // Without the admin API no fault can be armed: the calls skip the check.
+      ...(admin ? { faults: admin.faults } : {}),
     });
   };
   // Without handler modules (ES modules load asynchronously) the services are ready at once, so
@@ -351,8 +366,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     signOut,
     metrics,
     handleServiceRequest,
-    admin,
-    usage,
+    sessions,
+    ...(admin ? { admin } : {}),
+    ...(usage ? { usage } : {}),
     ...(shadow ? { shadow } : {}),
   };
   const listener = createRequestListener(parts);
@@ -367,7 +383,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     close: async () => {
       // One summary line of how this instance's sessions ended: the leak report at shutdown.
       try {
-        const report = await admin.leakReport(15 * 60 * 1000);
+        const report = await sessions.leakReport(15 * 60 * 1000);
         logger.info({ sessions: report.totals, untracked: report.untracked }, 'session summary at shutdown');
       } catch (error) {
         warn(`session summary not computed: ${(error as Error).message}`);

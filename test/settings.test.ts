@@ -227,6 +227,29 @@ describe('rules between settings', () => {
   });
 });
 
+describe('ADMIN_API', () => {
+  test('auto by default; auto and off accepted; anything else refused, naming the setting and the values', async () => {
+    expect(loadConfig({ env: {} }).adminApi).toBe('auto');
+    expect(loadConfig({ env: { ADMIN_API: 'off' } }).adminApi).toBe('off');
+    expect(loadConfig({ env: { ADMIN_API: 'auto' } }).adminApi).toBe('auto');
+    for (const value of ['on', 'OFF', 'false', 'none']) {
+      expect(refusalOf({ ADMIN_API: value })).toBe(
+        `invalid configuration:\n  ADMIN_API="${value}": Invalid option: expected one of "auto"|"off"`,
+      );
+    }
+    expect(refusal(() => loadConfig({ flags: { adminApi: 'no' as 'off' } }))).toMatch(
+      /--admin-api \(command line\)="no": Invalid option: expected one of "auto"\|"off"/,
+    );
+    expect(refusal(() => createEmulator({ config: { adminApi: 'disabled' as 'off' } }))).toMatch(
+      /adminApi="disabled": Invalid option: expected one of "auto"\|"off"/,
+    );
+    const err: string[] = [];
+    const io = { env: { PORT: '0', ADMIN_API: 'on' }, out: () => undefined, err: (l: string) => err.push(l) };
+    expect(await runCli([], io)).toBe(2);
+    expect(err.join('\n')).toContain('ADMIN_API="on": Invalid option: expected one of "auto"|"off"');
+  });
+});
+
 describe('fractional TICKET_TTL_DAYS', () => {
   test('a lifetime that rounds below one second is refused', () => {
     expect(refusalOf({ TICKET_TTL_DAYS: '0.0000001' })).toBe(

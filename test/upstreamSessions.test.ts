@@ -2,8 +2,8 @@
  * Forward mode's upstream tickets beside the sessions, against the REAL ASMX reference service:
  * with STORE=redis two emulator instances on one Redis (a redis-server of this test's own) share
  * the user's upstream ticket, and a LogOut on either ends it; with the memory store an admin end
- * and an expiry (the emulator's clock moved through /_emulator/clock) end it too. A tap in front
- * of the reference shows what the emulators send it.
+ * and an expiry (the emulator's clock moved through /_emulator/clock) end it too, and with
+ * ADMIN_API=off a LogOut still does. A tap in front of the reference shows what the emulators send it.
  */
 import path from 'node:path';
 import Redis from 'ioredis';
@@ -163,5 +163,22 @@ describe('the memory store', () => {
     } finally {
       await admin('DELETE', '/clock');
     }
+  });
+});
+
+describe('with ADMIN_API=off', () => {
+  let emulator: CliServer;
+  beforeAll(async () => {
+    emulator = await forwardMode({ ADMIN_API: 'off' });
+  });
+  afterAll(() => emulator?.close());
+
+  test('a LogOut still ends its upstream ticket: the sessions are followed without the admin API', async () => {
+    const session = await signIn(emulator.origin);
+    const upstreamTicket = (await forwarded(emulator.origin, session)) as string;
+    expect((await fetch(`${emulator.origin}/_emulator/sessions`)).status).toBe(404);
+    const logout = await httpGet(emulator.origin, 'LogOut', { AuthenticationTicket: session });
+    expect(logout.body).toContain('success="true"');
+    await endedUpstream(upstreamTicket);
   });
 });

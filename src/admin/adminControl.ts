@@ -1,6 +1,7 @@
 import type { RequestSummary } from '../observability/requestSummary';
 import os from 'node:os';
 import type { CallRecord } from '../http/asmxHandler';
+import type { Clock } from '../clock';
 import type { TicketStore } from '../tickets/TicketStore';
 import type { UserDirectory } from '../users/userDirectory';
 import { MemoryFaultBook, type FaultInjector } from './faultBook';
@@ -52,23 +53,28 @@ export function sharedControlOf(store: TicketStore, clock: SteerableClock): Shar
   return typeof sharing.sharedControl === 'function' ? sharing.sharedControl(clock) : undefined;
 }
 
-export interface AdminControlOptions {
-  readonly clock: SteerableClock;
+/** What following sessions needs: the store (to notice expiries), the clock, who is told of ends. */
+export interface SessionBookOptions {
+  readonly clock: Clock;
   readonly store: TicketStore;
-  readonly users: UserDirectory;
-  readonly trustedPassword: string;
-  readonly journalSize: number;
   /** The ticket lifetime (TICKET_TTL_DAYS): a ticket gone sooner did not expire. */
   readonly ticketTtlMs?: number;
-  readonly faults?: FaultInjector;
-  readonly sharedClock?: SharedClockOffset;
-  /** A store shared by several instances (Redis): its clock offset, faults, resets and session ends. */
-  readonly shared?: SharedControl;
   /**
    * Told of every session end (LogOut, noticed expiry, eviction, admin end), for
    * `asmx_sessions_ended_total{reason}` and forward mode's upstream LogOut.
    */
   readonly onSessionEnded?: (reason: EndReason, session: EndedSession) => void;
+}
+
+export interface AdminControlOptions extends SessionBookOptions {
+  readonly clock: SteerableClock;
+  readonly users: UserDirectory;
+  readonly trustedPassword: string;
+  readonly journalSize: number;
+  readonly faults?: FaultInjector;
+  readonly sharedClock?: SharedClockOffset;
+  /** A store shared by several instances (Redis): its clock offset, faults, resets and session ends. */
+  readonly shared?: SharedControl;
 }
 
 export interface ClockView {
@@ -94,42 +100,107 @@ const USER_PARAMETERS = ['UID', 'UserName'];
 const TICKET_PARAMETERS = /^(authenticationticket|oldticket)$/i;
 
 /**
+ * The sessions this instance opened, followed from the calls it answers to their end: what
+ * `asmx_sessions_ended_total`, forward mode's upstream LogOut and the shutdown summary need. It
+ * runs with the control plane off too (ADMIN_API=off); {@link AdminControl} adds the journal,
+ * faults, the clock and the reset on top.
+ */
+export class SessionBook {
+  readonly sessions: SessionRegistry;
+  /** An end another instance tells of was counted there (metrics, forward mode's upstream LogOut). */
+  private toldByAnother = false;
+
+  constructor(private readonly book: SessionBookOptions) {
+    this.sessions = new SessionRegistry((...end) => {
+      if (!this.toldByAnother) book.onSessionEnded?.(...end);
+    }, book.ticketTtlMs);
+  }
+
+  /** Told of every answered service request. Must not throw (the caller guards it anyway). */
+  record(observed: ObservedCall): void {
+    if (observed.transport !== 'docs' && observed.call)
+      this.follow(observed.call, observed.client, this.book.clock.now());
+  }
+
+  /**
+   * The call's part in the sessions: a sign-in opens one, a call its ticket let through uses it.
+   * Returns the ticket it carried and its user, which the journal names.
+   */
+  protected follow(call: CallRecord, client: SessionClient, now: number): { carried: string; user?: string } {
+    const carried = carriedTicket(call);
+    const userArgument = userOf(call.args);
+    let user = (carried && this.sessions.userOf(carried)) || userArgument;
+    const outcome = call.outcome;
+    if (outcome?.kind === 'value' && !call.fault) {
+      if (outcome.issuedTicket) {
+        const userKey = (userArgument ?? this.sessions.userOf(outcome.issuedTicket) ?? '').toLowerCase();
+        this.sessions.opened(outcome.issuedTicket, userKey, call.operation.name, client, now);
+        user ??= userKey;
+      } else if (carried && outcome.code !== 'E901' && call.operation.name !== 'isValidTicket') {
+        // A call its ticket let through slid that ticket's window (isValidTicket is passive).
+        this.sessions.used(carried, now);
+      }
+    }
+    return user ? { carried, user } : { carried };
+  }
+
+  /** A session another instance ended, and counted there: followed here, it ends without a count. */
+  protected endedElsewhere(ticketOrHash: string, reason: EndReason): void {
+    const ticket = this.sessions.resolve(ticketOrHash);
+    if (ticket === undefined) return;
+    this.toldByAnother = true;
+    try {
+      this.sessions.ended(ticket, reason);
+    } finally {
+      this.toldByAnother = false;
+    }
+  }
+
+  /** A LogOut (any transport, or /logout) ended a ticket of `userKey`. */
+  loggedOut(ticket: string, userKey?: string): void {
+    this.sessions.ended(ticket, 'logout', userKey);
+  }
+
+  /** The memory store's bound dropped a ticket. */
+  evicted(ticket: string): void {
+    this.sessions.ended(ticket, 'evicted');
+  }
+
+  /** The live sessions; the ones found gone meanwhile end (an expiry is noticed here). */
+  async listSessions() {
+    return this.sessions.sweep((ticket) => this.book.store.peek(ticket), this.book.clock.now());
+  }
+
+  async leakReport(idleThresholdMs: number) {
+    await this.listSessions();
+    return this.sessions.report(this.book.clock.now(), idleThresholdMs);
+  }
+}
+
+/**
  * The control plane tests steer: the clock, faults, the journal and the sessions, and the reset
  * of all of them. Knows nothing of HTTP (adminRoutes.ts serves it).
  */
-export class AdminControl {
+export class AdminControl extends SessionBook {
   readonly clock: SteerableClock;
   readonly faults: FaultInjector;
   readonly journal: Journal;
-  readonly sessions: SessionRegistry;
   /** Names this instance in per-instance answers (the journal, sessions). */
   readonly instance = `${os.hostname()}:${process.pid}`;
+  private readonly options: AdminControlOptions;
   private readonly secrets: ReadonlySet<string>;
 
-  constructor(private readonly options: AdminControlOptions) {
+  constructor(options: AdminControlOptions) {
+    super(options);
     const shared = options.shared;
-    if (shared) this.options = { ...options, sharedClock: shared.clockOffset, faults: shared.faults };
+    this.options = shared ? { ...options, sharedClock: shared.clockOffset, faults: shared.faults } : options;
     this.clock = options.clock;
     this.faults = this.options.faults ?? new MemoryFaultBook();
     this.journal = new Journal(options.journalSize);
-    // An end another instance tells of was counted there (metrics, forward mode's upstream LogOut).
-    let toldByAnother = false;
-    this.sessions = new SessionRegistry((...end) => {
-      if (!toldByAnother) options.onSessionEnded?.(...end);
-    }, options.ticketTtlMs);
     this.secrets = new Set([options.trustedPassword].filter(Boolean));
     if (shared) {
       shared.onReset = () => this.forgetLocal();
-      shared.onEnded = (hash, reason) => {
-        const ticket = this.sessions.resolve(hash);
-        if (ticket === undefined) return;
-        toldByAnother = true;
-        try {
-          this.sessions.ended(ticket, reason);
-        } finally {
-          toldByAnother = false;
-        }
-      };
+      shared.onEnded = (hash, reason) => this.endedElsewhere(hash, reason);
     }
   }
 
@@ -178,25 +249,13 @@ export class AdminControl {
 
   // ---- calls: the journal and the sessions they open, use and end
 
-  /** Told of every answered service request. Must not throw (the caller guards it anyway). */
-  record(observed: ObservedCall): void {
+  override record(observed: ObservedCall): void {
     if (observed.transport === 'docs') return;
     const now = this.clock.now();
     const call = observed.call;
-    const carried = call ? carriedTicket(call) : '';
-    const userArgument = call ? userOf(call.args) : undefined;
-    let user = (carried && this.sessions.userOf(carried)) || userArgument;
-    const outcome = call?.outcome;
-    if (call && outcome?.kind === 'value' && !call.fault) {
-      if (outcome.issuedTicket) {
-        const userKey = (userArgument ?? this.sessions.userOf(outcome.issuedTicket) ?? '').toLowerCase();
-        this.sessions.opened(outcome.issuedTicket, userKey, call.operation.name, observed.client, now);
-        user ??= userKey;
-      } else if (carried && outcome.code !== 'E901' && observed.operation !== 'isValidTicket') {
-        // A call its ticket let through slid that ticket's window (isValidTicket is passive).
-        this.sessions.used(carried, now);
-      }
-    }
+    const { carried, user } = call
+      ? this.follow(call, observed.client, now)
+      : { carried: '', user: undefined };
     if (!this.journal.enabled) return;
     const entry: RecordedEntry = {
       seq: this.journal.nextSeq(),
@@ -217,27 +276,12 @@ export class AdminControl {
     this.journal.add(entry);
   }
 
-  /** A LogOut (any transport, or /logout) ended a ticket of `userKey`. */
-  loggedOut(ticket: string, userKey?: string): void {
-    this.sessions.ended(ticket, 'logout', userKey);
+  override loggedOut(ticket: string, userKey?: string): void {
+    super.loggedOut(ticket, userKey);
     this.options.shared?.announceEnd(ticketHash(ticket), 'logout');
   }
 
-  /** The memory store's bound dropped a ticket. */
-  evicted(ticket: string): void {
-    this.sessions.ended(ticket, 'evicted');
-  }
-
   // ---- sessions
-
-  async listSessions() {
-    return this.sessions.sweep((ticket) => this.options.store.peek(ticket), this.clock.now());
-  }
-
-  async leakReport(idleThresholdMs: number) {
-    await this.listSessions();
-    return this.sessions.report(this.clock.now(), idleThresholdMs);
-  }
 
   /**
    * Issues a ticket for a user, as a sign-in would (the only admin answer that holds a ticket:
