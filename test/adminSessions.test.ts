@@ -1,5 +1,6 @@
 /** Sessions, the leak report, its metric and shutdown line, and the reset, over HTTP. */
 import { EmulatorAdmin } from '../src/index';
+import type { LeakReport } from '../src/admin/sessionRegistry';
 import { ticketHash } from '../src/admin/ticketHash';
 import { httpGet, httpRequest, login, rootAttribute } from './support/http';
 import { startLoggedServer, type LoggedServer } from './support/logSink';
@@ -119,6 +120,54 @@ test('the leak report per client and per user, and asmx_sessions_ended_total', a
   await admin.endSession(open);
   expect(await metric('admin')).toBe(before.admin + 1);
   expect((await httpRequest(server.origin, '/_emulator/sessions/report?idle=soon')).status).toBe(400);
+});
+
+test('a ticket the memory store bound drops counts as evicted, in the report and the metric', async () => {
+  const small = await startLoggedServer({ maxTickets: 2 });
+  try {
+    const ended = async (reason: string) => {
+      const text = (await httpRequest(small.origin, '/metrics')).body;
+      const match = new RegExp(`^asmx_sessions_ended_total\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(text);
+      return Number(match?.[1]);
+    };
+    const signInHere = async (userAgent: string, uid: string, pwd: string) =>
+      rootAttribute(
+        (await httpGet(small.origin, 'AuthenticateUser', { UID: uid, PWD: pwd }, { 'User-Agent': userAgent }))
+          .body,
+        'ticket',
+      ) as string;
+    const first = await signInHere('forgetful-script', 'jsmith', 'Secret123!');
+    await signInHere('busy-script', 'admin', 'Admin123!');
+    await signInHere('busy-script', 'admin', 'Admin123!'); // one past the bound: the least recently used goes
+    const check = await httpGet(small.origin, 'isValidTicket', { AuthenticationTicket: first });
+    expect(rootAttribute(check.body, 'success')).toBe('false');
+    const res = await httpRequest(small.origin, '/_emulator/sessions/report');
+    expect(res.status).toBe(200);
+    const report = JSON.parse(res.body) as LeakReport;
+    expect(report.totals).toMatchObject({
+      evictedWithoutLogout: 1,
+      loggedOut: 0,
+      expiredWithoutLogout: 0,
+      open: 2,
+    });
+    expect(report.byClient.find((c) => c.client.userAgent === 'forgetful-script')).toMatchObject({
+      client: { address: '127.0.0.1' },
+      evictedWithoutLogout: 1,
+      open: 0,
+    });
+    expect(report.byClient.find((c) => c.client.userAgent === 'busy-script')).toMatchObject({
+      evictedWithoutLogout: 0,
+      open: 2,
+    });
+    expect(report.byUser.find((u) => u.user === 'jsmith')).toMatchObject({
+      evictedWithoutLogout: 1,
+      open: 0,
+    });
+    expect(await ended('evicted')).toBe(1);
+    expect(await ended('expired')).toBe(0);
+  } finally {
+    await small.close();
+  }
 });
 
 test('reset clears tickets, journal, faults and clock', async () => {
