@@ -28,6 +28,8 @@ export const TARGETS = {
   bytesPerTicket: 250,
   fullStoreRatio: 0.9,
   startupMs: 500,
+  /** The admin layer (control plane, journal) may cost under this share of LogOut throughput, in %. */
+  adminCostPercent: 5,
 };
 
 /**
@@ -61,6 +63,15 @@ export function numberFromEnv(name, fallback) {
   return number;
 }
 
+/** Rounds of an A/B comparison: a whole number, at least 3, so that its median means something. */
+function roundsFromEnv(name, fallback) {
+  const rounds = numberFromEnv(name, fallback);
+  if (!Number.isInteger(rounds) || rounds < 3) {
+    throw new Error(`${name}=${JSON.stringify(process.env[name])}: a whole number of rounds, at least 3`);
+  }
+  return rounds;
+}
+
 export const settings = {
   durationSec: numberFromEnv('BENCH_DURATION', 8),
   warmupSec: numberFromEnv('BENCH_WARMUP', 2),
@@ -72,6 +83,7 @@ export const settings = {
   scenarios: scenariosFromEnv(process.env.BENCH_SCENARIOS),
   skip: new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean)),
   patienceSec: numberFromEnv('BENCH_PATIENCE', 120),
+  adminRounds: roundsFromEnv('BENCH_ADMIN_ROUNDS', 3),
 };
 
 /**

@@ -29,6 +29,7 @@ import {
   settings,
   workDir,
 } from './harness.mjs';
+import { adminPhase } from './phases/admin.mjs';
 import { environmentPhase } from './phases/environment.mjs';
 import { latencyPhase } from './phases/latency.mjs';
 import { memoryPhase } from './phases/memory.mjs';
@@ -87,6 +88,11 @@ const PHASES = [
     'revocation',
     '\nrevocation log: HTTP GET LogOut success with SNAPSHOT_FILE, REVOCATION_LOG off vs on',
     revocationPhase,
+  ],
+  [
+    'admin',
+    '\nadmin layer: HTTP GET and SOAP 1.1 LogOut [901], the defaults (admin API on) vs ADMIN_API=off',
+    adminPhase,
   ],
 ];
 const RESULT_KEY = { store: 'fullStore', profile: 'profiles', revocation: 'revocationLog' };

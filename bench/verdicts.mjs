@@ -74,7 +74,7 @@ export function verdicts(results) {
   const lines = [];
   const add = (target, figure, pass, note = '', unsure = false) =>
     lines.push({ target, figure, pass, note, unsure });
-  const { throughput = {}, latency = {}, typed = {}, parse, memory, fullStore, startup } = results;
+  const { throughput = {}, latency = {}, typed = {}, parse, memory, fullStore, startup, admin } = results;
   for (const name of settings.scenarios) {
     const row = throughput[name];
     if (!row?.emulator) continue;
@@ -163,6 +163,23 @@ export function verdicts(results) {
       `${fmtMs(startup.medianMs)} ms`,
       startup.medianMs <= TARGETS.startupMs,
       `bare node:http ${fmtMs(startup.bareNodeMedianMs)} ms`,
+    );
+  }
+  for (const [name, row] of Object.entries(admin?.scenarios ?? {})) {
+    const cpu = row.cpuUsPerRequest;
+    add(
+      `${name}: admin layer + journal cost < ${TARGETS.adminCostPercent}% of throughput (defaults vs ADMIN_API=off)`,
+      `${row.costPercent.toFixed(1)} %`,
+      row.pass,
+      [
+        `median of ${admin.rounds}: ${fmtInt(row.rps.defaults)} vs ${fmtInt(row.rps.off)} req/s`,
+        `per round ${row.pairedCostPercent.toFixed(1)} % (median)`,
+        ...(cpu.off === undefined
+          ? []
+          : [`server CPU ${cpu.defaults.toFixed(1)} vs ${cpu.off.toFixed(1)} µs/request`]),
+        ...[...row.runs.defaults, ...row.runs.off].flatMap(describeRun),
+      ].join('; '),
+      doubtful(...row.runs.defaults, ...row.runs.off),
     );
   }
   log('');
