@@ -14,6 +14,8 @@ import { rawRequest, statusCodes } from './support/rawClient';
 jest.setTimeout(120_000);
 
 const RUNS = 600;
+/** Fixed, so a failure repeats; fast-check prints it with the failing case (FUZZ_SEED tries another). */
+const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 let server: LoggedServer;
 let agent: http.Agent;
 let liveTicket: string;
@@ -61,8 +63,10 @@ function send(method: string, path: string, headers: Record<string, string>, bod
 
 /** What every answer of /srv.asmx must look like, whatever was sent. */
 function expectAsmxShaped(answer: Answer, method = 'POST'): void {
-  // 404: IIS request filtering (a query string over 2048 bytes is 404.15).
-  expect([200, 404, 405, 413, 415, 431, 500]).toContain(answer.status);
+  // 400: an XmlException while XmlSerializer reads the body (an undeclared prefix, bad base64),
+  // no body, as ASMX answers; 404: IIS request filtering (a query string over 2048 bytes is 404.15).
+  expect([200, 400, 404, 405, 413, 415, 431, 500]).toContain(answer.status);
+  if (answer.status === 400) expect(answer.body).toBe('');
   expect(answer.body).not.toMatch(/\n\s+at |Error:|node_modules|\.ts:\d/);
   if (method === 'HEAD') return expect(answer.body).toBe('');
   if (answer.type.startsWith('text/xml') || answer.type.startsWith('application/soap+xml')) {
@@ -151,7 +155,7 @@ test('mutated SOAP envelopes get an ASMX-shaped answer', async () => {
         expectAsmxShaped(answer);
       },
     ),
-    { numRuns: RUNS },
+    { seed: SEED + 1, numRuns: RUNS },
   );
 });
 
@@ -166,7 +170,7 @@ test('random bytes as a SOAP body get an ASMX-shaped answer', async () => {
       );
       expectAsmxShaped(answer);
     }),
-    { numRuns: RUNS / 2 },
+    { seed: SEED + 2, numRuns: RUNS / 2 },
   );
 });
 
@@ -196,7 +200,7 @@ test('random forms and query strings get an ASMX-shaped answer', async () => {
         expectAsmxShaped(answer, method);
       },
     ),
-    { numRuns: RUNS },
+    { seed: SEED + 3, numRuns: RUNS },
   );
 });
 
@@ -212,7 +216,7 @@ test('random cookies get an ASMX-shaped answer', async () => {
         expectAsmxShaped(answer);
       },
     ),
-    { numRuns: RUNS / 2 },
+    { seed: SEED + 4, numRuns: RUNS / 2 },
   );
 });
 
@@ -274,7 +278,7 @@ test('cut-off, lying and malformed uploads on raw sockets end cleanly, never as 
       }
       if (complete) expect(statusCodes(result.received)).toHaveLength(1);
     }),
-    { numRuns: RUNS / 3 },
+    { seed: SEED + 5, numRuns: RUNS / 3 },
   );
 });
 
