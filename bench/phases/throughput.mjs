@@ -79,6 +79,9 @@ export async function throughputPhase(servers, pools) {
 
     row.floorRatio = row.emulator.rps / row.floor.rps;
     row.nodeSoapRatio = row.nodeSoap ? row.emulator.rps / row.nodeSoap.rps : undefined;
+    // The most any server doing at least the floor's work (read the body, write the answer) can
+    // reach against node-soap in this run: the floor's own ratio.
+    row.nodeSoapCeiling = row.nodeSoap ? row.floor.rps / row.nodeSoap.rps : undefined;
   }
   return results;
 }
