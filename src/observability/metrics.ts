@@ -1,12 +1,13 @@
 import {
   Counter,
   Gauge,
-  Histogram,
   Registry,
   collectDefaultMetrics,
   type CounterConfiguration,
+  type Histogram,
   type LabelValues,
 } from 'prom-client';
+import { TallyHistogram } from './tallyHistogram';
 
 /**
  * Why a request was closed without an answer of the service: the client went away before it
@@ -144,7 +145,7 @@ export class Metrics {
       labelNames: ['operation', 'transport', 'outcome'],
       registers: [this.registry],
     });
-    this.duration = new Histogram({
+    this.duration = new TallyHistogram({
       name: 'asmx_request_duration_seconds',
       help: 'Time from request to answer, by transport',
       labelNames: ['transport'],
