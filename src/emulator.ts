@@ -7,6 +7,7 @@ import { createAsmxHandler, isAtOrBelow, type AsmxHandler, type RequestEvent } f
 import { createConnectionHygiene, type ConnectionHygiene } from './http/connectionHygiene';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
+import { RequestLogLine } from './observability/requestLogLine';
 import type { OperationContext } from './operations/types';
 import { SignOut } from './signout/signout';
 import { createTicketStore } from './tickets/createTicketStore';
@@ -68,9 +69,10 @@ export interface Emulator extends AppParts {
 }
 
 let requestSequence = 0;
+const requestIdPrefix = `${process.pid.toString(36)}-`;
 /** A request id for logs when the client (or a proxy) sent no X-Request-Id. */
 function nextRequestId(): string {
-  return `${process.pid.toString(36)}-${(++requestSequence).toString(36)}`;
+  return requestIdPrefix + (++requestSequence).toString(36);
 }
 
 /** Composes the emulator: WSDL, users, store, transports, routes, logs and metrics. */
@@ -152,22 +154,27 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // Bound once per service, transport and operation (and outcome), not per request: prom-client
   // hashes a label object on every call, and pino serialises a child's bindings once, at bind.
   interface Bound {
-    readonly log: Logger;
+    readonly log: RequestLogLine;
     readonly duration: { observe(value: number): void };
     readonly requests: Map<string, { inc(): void }>;
   }
-  const bound = new Map<string, Bound>();
+  // By service, transport, operation: three look-ups of strings whose hashes are kept, where one
+  // key joined per request would be hashed anew.
+  const bound = new Map<string, Map<string, Map<string, Bound>>>();
   const bind = (event: RequestEvent): Bound => {
-    const key = `${event.service}\u0000${event.transport}\u0000${event.operation}`;
-    let entry = bound.get(key);
+    const { service, transport, operation } = event;
+    let byTransport = bound.get(service);
+    if (!byTransport) bound.set(service, (byTransport = new Map()));
+    let byOperation = byTransport.get(transport);
+    if (!byOperation) byTransport.set(transport, (byOperation = new Map()));
+    let entry = byOperation.get(operation);
     if (!entry) {
-      const { service, transport, operation } = event;
       entry = {
-        log: logger.child({ service, transport, operation }),
+        log: new RequestLogLine(logger.child({ service, transport, operation })),
         duration: counters.duration.labels(transport),
         requests: new Map(),
       };
-      bound.set(key, entry);
+      byOperation.set(operation, entry);
     }
     return entry;
   };
@@ -180,14 +187,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     requests.inc();
     entry.duration.observe(event.durationMs / 1000);
-    if (entry.log.isLevelEnabled('info')) {
-      entry.log.info({
-        requestId: event.req.headers['x-request-id'] ?? nextRequestId(),
-        method: event.req.method,
-        outcome: event.outcome,
-        status: event.status,
-        ms: Math.round(event.durationMs * 100) / 100,
-      });
+    if (entry.log.enabled()) {
+      entry.log.write(
+        event.req.headers['x-request-id'] ?? nextRequestId(),
+        event.req.method,
+        event.outcome,
+        event.status,
+        event.durationMs,
+      );
     }
   };
   // Told after the answer is out: a metric or log line that fails must not cut its connection.
