@@ -11,6 +11,7 @@ import { DotNetException } from './dotnetException';
 import { DotNetDateTime, type Arguments } from './values';
 import { InvalidBase64, parseEnumXsd, parseXsd } from './xmlConvert';
 import { parsePlainXsdDateTime } from './xsdDateTime';
+import { internalize } from '../xml/internalize';
 
 /**
  * Why a SOAP request's arguments could not be read, as XmlSerializer fails: a value that does not
@@ -70,12 +71,6 @@ function inNamespace(elementNamespace: string, memberNamespace: string): boolean
   knownNamespace = elementNamespace;
   knownMemberNamespace = memberNamespace;
   return true;
-}
-
-/** The string, internalized: equal internalized strings are one object (`===` at once). For start-up. */
-function internalize(text: string): string {
-  // A property key is internalized; a computed key never sets the prototype, even `__proto__`.
-  return Object.keys({ [text]: 0 })[0] ?? text;
 }
 
 const NO_CHILDREN: readonly XmlElement[] = Object.freeze([]);

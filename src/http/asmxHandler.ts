@@ -510,20 +510,22 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Parsed Content-Types by header text: clients send the same few over and over. Bounded. */
-const mediaTypes = new Map<string, MediaType | undefined>();
+/** Parsed Content-Types by header text (null: not parseable): clients send the same few over and over. Bounded. */
+const mediaTypes = new Map<string, MediaType | null>();
 
 function mediaType(header: string | undefined): MediaType | undefined {
   if (!header) return undefined;
-  if (mediaTypes.has(header)) return mediaTypes.get(header);
-  let parsed: MediaType | undefined;
+  // One lookup: hashing the header, a new string every request, is most of its cost.
+  const known = mediaTypes.get(header);
+  if (known !== undefined) return known ?? undefined;
+  let parsed: MediaType | null;
   try {
     const { type, parameters } = contentType.parse(header);
     parsed = { type, parameters };
   } catch {
-    parsed = undefined;
+    parsed = null;
   }
   if (mediaTypes.size >= 256) mediaTypes.clear();
   mediaTypes.set(header, parsed);
-  return parsed;
+  return parsed ?? undefined;
 }

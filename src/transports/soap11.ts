@@ -1,3 +1,4 @@
+import type { OperationModel, ServiceModel } from '../contract/model';
 import { ProtocolErrors } from '../errors/catalogue';
 import { escapeText } from '../xml/escape';
 import { XML_DECLARATION } from '../xml/rootElement';
@@ -9,6 +10,10 @@ import {
   type SoapVersion,
 } from './soap/soapVersion';
 
+/** The SOAPAction header routed last, and where to. */
+let lastRoute:
+  { readonly header: string; readonly service: ServiceModel; readonly operation: OperationModel } | undefined;
+
 /** SOAP 1.1: `text/xml`, the operation named by the SOAPAction header. */
 export const soap11: SoapVersion = {
   transport: 'soap11',
@@ -18,10 +23,16 @@ export const soap11: SoapVersion = {
   route(request, service) {
     const header = request.soapActionHeader;
     if (header === undefined) return ProtocolErrors.missingSoapAction();
+    // A client sends the same header call after call: comparing it with the last one is cheaper
+    // than hashing its unquoted copy for the map.
+    if (lastRoute?.header === header && lastRoute.service === service) return lastRoute.operation;
     // Clients send the action quoted (`"http://tempuri.org/LogOut"`); ASMX strips the quotes.
     const action =
       header.length >= 2 && header.startsWith('"') && header.endsWith('"') ? header.slice(1, -1) : header;
-    return service.bySoapAction.get(action) ?? ProtocolErrors.unknownSoapAction(action);
+    const operation = service.bySoapAction.get(action);
+    if (operation === undefined) return ProtocolErrors.unknownSoapAction(action);
+    lastRoute = { header, service, operation };
+    return operation;
   },
   renderFault(error) {
     return (

@@ -1,5 +1,6 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { ProtocolErrors, type ProtocolError } from '../errors/catalogue';
+import { internalize } from './internalize';
 
 /**
  * Where .NET's XmlReader stands: `LineNumber` and `LinePosition`, both 1-based. A CRLF, a lone CR
@@ -41,6 +42,16 @@ export interface XmlElement {
   readonly next: XmlPosition;
 }
 
+/** A document read: its root element. */
+export interface XmlDocument {
+  readonly root: XmlElement;
+  /**
+   * How many elements have a prefix that no declaration binds (or that one binds to `''`): 0
+   * spares a caller looking for them.
+   */
+  readonly unboundPrefixes?: number;
+}
+
 /**
  * Deeper documents are refused: a SOAP request needs four levels, the cap leaves room for
  * extensions. Counted as fast-xml-parser counted it for `parseXmlDocument`, which this reader
@@ -63,7 +74,7 @@ const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
  * answered without the validator. Any other one, and any the pass refuses, goes to the validator
  * as before: its refusal comes first, the pass's answer only where it accepts.
  */
-export function readXmlDocument(text: string): { root: XmlElement } | { error: ProtocolError } {
+export function readXmlDocument(text: string): XmlDocument | { error: ProtocolError } {
   const dtdAt = doctypeIndex(text);
   if (dtdAt >= 0) {
     const { line, column } = dtdLineAndColumn(text, dtdAt);
@@ -113,7 +124,7 @@ function dtdLineAndColumn(text: string, index: number): { line: number; column: 
  * As `parseXmlDocument` did, the root is the first element; what the validator lets follow it
  * (text after an empty root, further elements) is read and ignored.
  */
-export function readXmlTree(s: string): { root: XmlElement } | { error: ProtocolError } {
+export function readXmlTree(s: string): XmlDocument | { error: ProtocolError } {
   return new DocumentScanner(s).read();
 }
 
@@ -163,17 +174,74 @@ type Refusal = { error: ProtocolError };
 /** Reused between calls: the namespace bindings in scope and the candidates for xsi:nil. */
 const nsPrefixes: string[] = ['xml'];
 const nsUris: string[] = [XML_NAMESPACE];
+/** Whether each binding's URI is internalized yet: that is done once an element is in it. */
+const nsInternalized: boolean[] = [true];
 const nilPrefixes: string[] = [];
 /** Reused between calls, per open element: where its name starts, its length, the bindings in scope before it. */
 const openNameAt = new Int32Array(MAX_ELEMENT_DEPTH + 1);
 const openNameLength = new Int32Array(MAX_ELEMENT_DEPTH + 1);
 const openNsCount = new Int32Array(MAX_ELEMENT_DEPTH + 1);
+/** Per open element, its name: an end tag is compared with it as a whole, not character by character. */
+const openQualifiedNames: string[] = [];
+
+/**
+ * Names and namespace URIs read lately, internalized, with the prefix and local name of each
+ * name. Requests repeat the same few: a name found here costs no string split, an attribute name
+ * is a property key V8 need not look up in its string table, and a namespace URI compares with
+ * the service's (internalized) constants by identity instead of character by character. A slot
+ * holds the last string that hashed to it; longer strings are not kept.
+ */
+const RECENT_NAME_SLOTS = 256;
+const RECENT_URI_SLOTS = 64;
+const MAX_RECENT_LENGTH = 128;
+const recentNames: string[] = new Array<string>(RECENT_NAME_SLOTS).fill('');
+const recentPrefixes: string[] = new Array<string>(RECENT_NAME_SLOTS).fill('');
+const recentLocalNames: string[] = new Array<string>(RECENT_NAME_SLOTS).fill('');
+const recentUris: string[] = new Array<string>(RECENT_URI_SLOTS).fill('');
+
+/** A hash of a string from its length and four of its characters (names differ at the ends). */
+function shortHash(text: string): number {
+  const n = text.length;
+  return (
+    n * 0x9e5 +
+    text.charCodeAt(0) * 0x3b +
+    text.charCodeAt(n - 1) * 0x11 +
+    text.charCodeAt(n >> 1) * 0x7 +
+    text.charCodeAt((n * 3) >> 2)
+  );
+}
+
+/** The slot of {@link recentNames} holding `name` (split at `colon`, -1 when none): found, or filled now. */
+function recentNameSlot(name: string, colon: number): number {
+  const slot = shortHash(name) & (RECENT_NAME_SLOTS - 1);
+  if (recentNames[slot] === name) return slot;
+  const kept = internalize(name);
+  recentNames[slot] = kept;
+  recentPrefixes[slot] = colon < 0 ? '' : internalize(kept.slice(0, colon));
+  recentLocalNames[slot] = colon < 0 ? kept : internalize(kept.slice(colon + 1));
+  return slot;
+}
+
+/** The namespace URI, internalized when it is short enough to keep. */
+function recentUri(uri: string): string {
+  if (uri.length > MAX_RECENT_LENGTH || uri.length === 0) return uri;
+  const slot = shortHash(uri) & (RECENT_URI_SLOTS - 1);
+  const cached = recentUris[slot] as string;
+  if (cached === uri) return cached;
+  return (recentUris[slot] = internalize(uri));
+}
+
+/** The binding of `prefix` in scope, -1 when none. */
+function namespaceIndex(prefix: string, count: number): number {
+  for (let k = count - 1; k >= 0; k--) {
+    if (nsPrefixes[k] === prefix) return k;
+  }
+  return -1;
+}
 
 function lookupNamespace(prefix: string, count: number): string | undefined {
-  for (let k = count - 1; k >= 0; k--) {
-    if (nsPrefixes[k] === prefix) return nsUris[k];
-  }
-  return undefined;
+  const binding = namespaceIndex(prefix, count);
+  return binding < 0 ? undefined : nsUris[binding];
 }
 
 /**
@@ -191,6 +259,8 @@ class DocumentScanner {
    * {@link readXmlDocument} then asks the validator.
    */
   wellFormed = true;
+  /** Elements with a prefix that no declaration binds, or that one binds to `''`. */
+  unboundPrefixes = 0;
 
   private readonly n: number;
   /** Where the document starts: XmlReader never sees the byte order mark, nor does the validator. */
@@ -233,9 +303,13 @@ class DocumentScanner {
     this.i = this.begin;
     this.lineStart = this.begin;
     this.lineBreakAt = this.nextLineBreak(this.begin);
+    // The first LF and CR found for the line count are the first for the text and values too:
+    // the document is not searched for them again.
+    this.lineFeedInValueAt = this.lineFeedAt;
+    this.carriageReturnAt = this.lineCarriageReturnAt;
   }
 
-  read(): { root: XmlElement } | Refusal {
+  read(): XmlDocument | Refusal {
     const s = this.s;
     const n = this.n;
     while (this.i < n) {
@@ -254,7 +328,7 @@ class DocumentScanner {
     return this.finish();
   }
 
-  private finish(): { root: XmlElement } | Refusal {
+  private finish(): XmlDocument | Refusal {
     if (this.current !== undefined) {
       return this.failAt(
         this.n,
@@ -265,7 +339,7 @@ class DocumentScanner {
     if (this.root === undefined) {
       return { error: ProtocolErrors.unreadableXml(0, 0, 'Root element is missing.') };
     }
-    return { root: this.root };
+    return { root: this.root, unboundPrefixes: this.unboundPrefixes };
   }
 
   /** Text (whitespace included) up to the next markup. */
@@ -324,7 +398,7 @@ class DocumentScanner {
     if (current === undefined) return this.failAt(nameAt, 'Unexpected end tag.');
     const top = this.depth - 1;
     const nameEnd = nameAt + (openNameLength[top] as number);
-    if (!this.repeatsOpenName(nameAt) || isNameChar(s.charCodeAt(nameEnd), true)) {
+    if (s.slice(nameAt, nameEnd) !== openQualifiedNames[top] || isNameChar(s.charCodeAt(nameEnd), true)) {
       const open = current.position;
       const qname = this.openName(top);
       return this.failAt(
@@ -340,18 +414,6 @@ class DocumentScanner {
     this.pending = current;
     this.current = top > 0 ? this.openElements[top - 1] : undefined;
     return undefined;
-  }
-
-  /** Whether the characters at `at` are those of the innermost open element's name. */
-  private repeatsOpenName(at: number): boolean {
-    const s = this.s;
-    const top = this.depth - 1;
-    const openAt = openNameAt[top] as number;
-    const length = openNameLength[top] as number;
-    for (let k = 0; k < length; k++) {
-      if (s.charCodeAt(at + k) !== s.charCodeAt(openAt + k)) return false;
-    }
-    return true;
   }
 
   private openName(level: number): string {
@@ -445,16 +507,39 @@ class DocumentScanner {
     const colon = this.nameColon;
     // A second root, or anything after an empty one: left to the validator.
     if (this.current === undefined && this.root !== undefined) this.wellFormed = false;
-    const qname = s.slice(nameAt, j);
+    let qname: string;
+    let prefix: string;
+    let localName: string;
+    if (j - nameAt <= MAX_RECENT_LENGTH) {
+      // Taken before the attributes are read: their names may take the slot.
+      const slot = recentNameSlot(s.slice(nameAt, j), colon < 0 ? -1 : colon - nameAt);
+      qname = recentNames[slot] as string;
+      prefix = recentPrefixes[slot] as string;
+      localName = recentLocalNames[slot] as string;
+    } else {
+      qname = s.slice(nameAt, j);
+      prefix = colon < 0 ? '' : s.slice(nameAt, colon);
+      localName = s.slice(colon < 0 ? nameAt : colon + 1, j);
+    }
     const nsBefore = this.nsCount;
     this.i = j;
     const refusal = this.readAttributes();
     if (refusal !== undefined) return refusal;
 
-    const prefix = colon < 0 ? '' : qname.slice(0, colon - nameAt);
+    const binding = namespaceIndex(prefix, this.nsCount);
+    let namespace = '';
+    if (binding >= 0) {
+      namespace = nsUris[binding] as string;
+      if (!nsInternalized[binding]) {
+        nsUris[binding] = namespace = recentUri(namespace);
+        nsInternalized[binding] = true;
+      }
+    }
+    // A prefix no declaration binds (or one bound to ''): told to the caller, see unboundPrefixes.
+    if (namespace === '' && prefix !== '') this.unboundPrefixes++;
     const element = new Element(
-      lookupNamespace(prefix, this.nsCount) ?? '',
-      colon < 0 ? qname : qname.slice(colon - nameAt + 1),
+      namespace,
+      localName,
       prefix,
       this.tagAttributes ?? NO_ATTRIBUTES,
       this.isNil(),
@@ -478,8 +563,9 @@ class DocumentScanner {
     if (depth > MAX_ELEMENT_DEPTH) return { error: ProtocolErrors.tooDeep(MAX_ELEMENT_DEPTH) };
     this.openElements[depth] = element;
     openNameAt[depth] = nameAt;
-    openNameLength[depth] = qname.length;
+    openNameLength[depth] = j - nameAt;
     openNsCount[depth] = nsBefore;
+    openQualifiedNames[depth] = qname;
     this.depth = depth + 1;
     this.current = element;
     return undefined;
@@ -520,7 +606,19 @@ class DocumentScanner {
     // The validator skips a `=` where a name should start.
     if (j === at) return this.badNameStart(j);
     const colon = this.nameColon;
-    const name = s.slice(at, j);
+    let name: string;
+    let prefix: string;
+    let localName: string;
+    if (j - at <= MAX_RECENT_LENGTH) {
+      const slot = recentNameSlot(s.slice(at, j), colon < 0 ? -1 : colon - at);
+      name = recentNames[slot] as string;
+      prefix = recentPrefixes[slot] as string;
+      localName = recentLocalNames[slot] as string;
+    } else {
+      name = s.slice(at, j);
+      prefix = colon < 0 ? '' : s.slice(at, colon);
+      localName = colon < 0 ? name : s.slice(colon + 1, j);
+    }
     // Given twice on the tag: the validator refuses it (the reader keeps the last value).
     if (this.tagAttributes !== undefined && Object.hasOwn(this.tagAttributes, name)) this.wellFormed = false;
     j = skipWhitespace(s, j);
@@ -532,7 +630,7 @@ class DocumentScanner {
     if (valueEnd < 0) return this.unexpectedEnd('StartTag');
     const value = this.decodeAttributeValue(j + 1, valueEnd);
     this.i = valueEnd + 1;
-    this.addAttribute(at, name, colon, value);
+    this.addAttribute(name, prefix, localName, value);
     return undefined;
   }
 
@@ -595,34 +693,20 @@ class DocumentScanner {
     return copied === end ? out : out + s.slice(copied, end);
   }
 
-  private addAttribute(at: number, name: string, colon: number, value: string): void {
-    const s = this.s;
+  private addAttribute(name: string, prefix: string, localName: string, value: string): void {
     this.tagAttributes ??= {};
     setAttribute(this.tagAttributes, name, value);
     // xmlns="…" and xmlns:p="…" (an empty prefix after `xmlns:` rebinds the default, as before).
-    if (
-      name.length >= 5 &&
-      s.charCodeAt(at) === 120 &&
-      s.charCodeAt(at + 1) === 109 &&
-      s.charCodeAt(at + 2) === 108 &&
-      s.charCodeAt(at + 3) === 110 &&
-      s.charCodeAt(at + 4) === 115 &&
-      (name.length === 5 || s.charCodeAt(at + 5) === COLON)
-    ) {
-      nsPrefixes[this.nsCount] = name.length === 5 ? '' : name.slice(6);
+    if (prefix === 'xmlns' || name === 'xmlns') {
+      nsPrefixes[this.nsCount] = name === 'xmlns' ? '' : localName;
       nsUris[this.nsCount] = value;
+      nsInternalized[this.nsCount] = false;
       this.nsCount++;
     }
-    // p:nil="true" or "1": xsi:nil once p is known to be bound to the XML Schema instance namespace.
-    if (
-      colon >= 0 &&
-      name.length - (colon - at) === 4 &&
-      s.charCodeAt(colon + 1) === 110 &&
-      s.charCodeAt(colon + 2) === 105 &&
-      s.charCodeAt(colon + 3) === 108 &&
-      (value === 'true' || value === '1')
-    ) {
-      nilPrefixes[this.tagNilCandidates++] = name.slice(0, colon - at);
+    // p:nil="true" or "1" (`:nil` too, and `xmlns:nil`): xsi:nil once p is known to be bound to the
+    // XML Schema instance namespace. A name without a colon is its own local name.
+    if (localName === 'nil' && localName !== name && (value === 'true' || value === '1')) {
+      nilPrefixes[this.tagNilCandidates++] = prefix;
     }
   }
 

@@ -15,6 +15,7 @@ import {
 } from '../answer';
 import { decodeXmlBody } from '../charset';
 import { ENVELOPE_NAMESPACES, type SoapHttpRequest, type SoapVersion } from './soapVersion';
+import { internalize } from '../../xml/internalize';
 
 export type DecodedSoap =
   | { readonly operation: OperationModel; readonly args: Arguments }
@@ -34,34 +35,68 @@ export function decodeSoap(
   const parsed = readXmlDocument(decoded.text);
   if ('error' in parsed) return parsed;
   const envelope = parsed.root;
-  if (envelope.localName !== 'Envelope' || envelope.namespace !== version.envelopeNamespace) {
-    return { error: ProtocolErrors.versionMismatch(envelope.namespace, version.envelopeNamespace) };
+  const envelopeNamespace = version.envelopeNamespace;
+  if (envelope.localName !== 'Envelope' || envelope.namespace !== envelopeNamespace) {
+    return { error: ProtocolErrors.versionMismatch(envelope.namespace, envelopeNamespace) };
   }
-  const inEnvelope = (c: XmlElement, name: string) =>
-    c.localName === name && c.namespace === version.envelopeNamespace;
-  const body = envelope.children.find((c) => inEnvelope(c, 'Body'));
+  // The first Body and the first Header, in one pass.
+  let body: XmlElement | undefined;
+  let header: XmlElement | undefined;
+  for (const child of envelope.children) {
+    if (child.namespace !== envelopeNamespace) continue;
+    if (body === undefined && child.localName === 'Body') body = child;
+    else if (header === undefined && child.localName === 'Header') header = child;
+  }
   if (!body) return { error: ProtocolErrors.missingBody() };
-  const header = envelope.children.find((c) => inEnvelope(c, 'Header'));
   const notUnderstood = header?.children.find((h) => mustUnderstand(h, version));
   if (notUnderstood) return { error: ProtocolErrors.headerNotUnderstood(qualifiedName(notUnderstood)) };
   const requestElement = body.children[0];
-  // A prefix no declaration binds is an XmlException while XmlSerializer reads: HTTP 400.
-  if (requestElement && hasUndeclaredPrefix(requestElement)) return { badRequest: true };
-  const inServiceNamespace = requestElement?.namespace === service.targetNamespace;
+  // A prefix no declaration binds is an XmlException while XmlSerializer reads: HTTP 400. The
+  // reader counts such elements: none in the document, none to look for.
+  if (requestElement && parsed.unboundPrefixes !== 0 && hasUndeclaredPrefix(requestElement)) {
+    return { badRequest: true };
+  }
+  const inServiceNamespace = requestElement?.namespace === targetNamespaceOf(service);
 
   const routed = version.route(request, service, inServiceNamespace ? requestElement?.localName : undefined);
   if ('code' in routed) return { error: routed };
 
   // A request element of another name or namespace binds nothing: every parameter is absent,
   // exactly as XmlSerializer leaves them (see the soap11-wrong-ns exchange).
+  const expected = requestElementOf(routed);
   const binds =
-    requestElement?.localName === routed.requestElement.name &&
-    requestElement.namespace === routed.requestElement.namespace;
+    requestElement?.localName === expected.name && requestElement.namespace === expected.namespace;
   const read = decodeSoapArguments(routed, binds ? requestElement : undefined);
   if ('args' in read) return { operation: routed, args: read.args };
   if (read.error.kind === 'badRequest') return { badRequest: true };
   const { line, column } = read.error.position;
   return { error: ProtocolErrors.unreadableArgument(line, column, read.error.inner.toString()) };
+}
+
+/**
+ * Each service's namespace, internalized: the reader's namespace URIs mostly are, and compare
+ * with it by identity then.
+ */
+const TARGET_NAMESPACES = new WeakMap<ServiceModel, string>();
+
+function targetNamespaceOf(service: ServiceModel): string {
+  let namespace = TARGET_NAMESPACES.get(service);
+  if (namespace === undefined)
+    TARGET_NAMESPACES.set(service, (namespace = internalize(service.targetNamespace)));
+  return namespace;
+}
+
+/** Each operation's request element, its name and namespace internalized (see targetNamespaceOf). */
+const REQUEST_ELEMENTS = new WeakMap<OperationModel, { readonly name: string; readonly namespace: string }>();
+
+function requestElementOf(operation: OperationModel): { readonly name: string; readonly namespace: string } {
+  let element = REQUEST_ELEMENTS.get(operation);
+  if (element === undefined) {
+    const { name, namespace } = operation.requestElement;
+    element = { name: internalize(name), namespace: internalize(namespace) };
+    REQUEST_ELEMENTS.set(operation, element);
+  }
+  return element;
 }
 
 /** `soap:mustUnderstand="1"` (or `true`) on a header entry, in the envelope's namespace. */
