@@ -2,6 +2,7 @@ import type { EnumType, MemberModel, OperationModel, PrimitiveName } from '../co
 import { DotNetException, DotNetMessages, DotNetTypes } from './dotnetException';
 import { convertHttpValue, httpConversionFailure, type ExceptionChain } from './dotnetParse';
 import { DotNetDateTime, type Arguments } from './values';
+import { internalize } from '../xml/internalize';
 
 /**
  * A failure of ASMX's HTTP GET/POST parameter reader, before the method runs: the .NET exception
@@ -24,6 +25,34 @@ export function decodeFormArguments(
   pairs: ReadonlyArray<readonly [name: string, value: string]>,
   optional: ReadonlySet<string> = NO_OPTIONAL,
 ): { readonly args: Arguments } | { readonly error: FormArgumentError } {
+  const byName = pairs.length > FEW_PAIRS ? groupByLowerCaseName(pairs) : undefined;
+  const few = byName === undefined ? new FewPairs(pairs) : undefined;
+  const args: Record<string, unknown> = {};
+  const { names, lowerCaseNames } = parameterNames(operation);
+  for (let i = 0; i < operation.params.length; i++) {
+    const param = operation.params[i] as MemberModel;
+    const name = names[i] as string;
+    const lowerCaseName = lowerCaseNames[i] as string;
+    const values = few ? few.valuesNamed(name, lowerCaseName) : byName?.get(lowerCaseName);
+    if (values === undefined && optional.has(name)) {
+      args[name] = null;
+      continue;
+    }
+    const read = readParameter(param, values);
+    if ('error' in read) return read;
+    args[name] = read.value;
+  }
+  return { args };
+}
+
+const NO_OPTIONAL: ReadonlySet<string> = new Set();
+
+/** Up to this many pairs, each parameter's values are looked for pair by pair, without grouping. */
+const FEW_PAIRS = 8;
+
+function groupByLowerCaseName(
+  pairs: ReadonlyArray<readonly [name: string, value: string]>,
+): Map<string, string[]> {
   const byName = new Map<string, string[]>();
   for (const [name, value] of pairs) {
     const key = name.toLowerCase();
@@ -31,32 +60,56 @@ export function decodeFormArguments(
     if (values) values.push(value);
     else byName.set(key, [value]);
   }
-  const args: Record<string, unknown> = {};
-  const lowerCaseNames = lowerCaseParameterNames(operation);
-  for (let i = 0; i < operation.params.length; i++) {
-    const param = operation.params[i] as MemberModel;
-    const values = byName.get(lowerCaseNames[i] as string);
-    if (values === undefined && optional.has(param.name)) {
-      args[param.name] = null;
-      continue;
-    }
-    const read = readParameter(param, values);
-    if ('error' in read) return read;
-    args[param.name] = read.value;
-  }
-  return { args };
+  return byName;
 }
 
-const NO_OPTIONAL: ReadonlySet<string> = new Set();
+/** A few pairs, read by name without grouping them (names match ignoring case). */
+class FewPairs {
+  /** The pair names lower-cased, once a name is not given exactly as the parameter's. */
+  private lowerCaseNames: string[] | undefined;
 
-/** Each operation's parameter names, lower-cased once (names match case-insensitively). */
-const LOWER_CASE_NAMES = new WeakMap<OperationModel, readonly string[]>();
+  constructor(private readonly pairs: ReadonlyArray<readonly [name: string, value: string]>) {}
 
-function lowerCaseParameterNames(operation: OperationModel): readonly string[] {
-  let names = LOWER_CASE_NAMES.get(operation);
+  /** The values of the pairs named `name` ignoring case, in order; undefined when none. */
+  valuesNamed(name: string, lowerCaseName: string): string[] | undefined {
+    const pairs = this.pairs;
+    let values: string[] | undefined;
+    for (let p = 0; p < pairs.length; p++) {
+      const pair = pairs[p] as readonly [string, string];
+      if (pair[0] === name || this.lowerCaseName(p) === lowerCaseName) {
+        if (values === undefined) values = [pair[1]];
+        else values.push(pair[1]);
+      }
+    }
+    return values;
+  }
+
+  private lowerCaseName(p: number): string {
+    this.lowerCaseNames ??= this.pairs.map(([name]) => name.toLowerCase());
+    return this.lowerCaseNames[p] as string;
+  }
+}
+
+/**
+ * Each operation's parameter names, internalized (the keys of every call's arguments), and
+ * lower-cased (names match case-insensitively), made once.
+ */
+const PARAMETER_NAMES = new WeakMap<
+  OperationModel,
+  { readonly names: readonly string[]; readonly lowerCaseNames: readonly string[] }
+>();
+
+function parameterNames(operation: OperationModel): {
+  readonly names: readonly string[];
+  readonly lowerCaseNames: readonly string[];
+} {
+  let names = PARAMETER_NAMES.get(operation);
   if (names === undefined) {
-    names = operation.params.map((param) => param.name.toLowerCase());
-    LOWER_CASE_NAMES.set(operation, names);
+    names = {
+      names: operation.params.map((param) => internalize(param.name)),
+      lowerCaseNames: operation.params.map((param) => internalize(param.name.toLowerCase())),
+    };
+    PARAMETER_NAMES.set(operation, names);
   }
   return names;
 }

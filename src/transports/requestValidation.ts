@@ -19,13 +19,18 @@ function isAtoZ(code: number): boolean {
  * is). A `<` or `&` as the last character is safe.
  */
 export function dangerousIndex(value: string): number | undefined {
-  for (let i = 0; i < value.length - 1; i++) {
-    const code = value.charCodeAt(i);
-    const next = value.charCodeAt(i + 1);
-    if (code === 0x3c && (isAtoZ(next) || next === 0x21 || next === 0x2f || next === 0x3f)) return i;
-    if (code === 0x26 && next === 0x23) return i;
+  // The first of each kind, found by indexOf (most values hold neither), then the earlier one.
+  let found = value.indexOf('&#');
+  const last = value.length - 1;
+  for (let at = value.indexOf('<'); at >= 0 && at < last; at = value.indexOf('<', at + 1)) {
+    if (found >= 0 && at > found) break;
+    const next = value.charCodeAt(at + 1);
+    if (isAtoZ(next) || next === 0x21 || next === 0x2f || next === 0x3f) {
+      found = at;
+      break;
+    }
   }
-  return undefined;
+  return found < 0 ? undefined : found;
 }
 
 /** HttpRequest.RemoveNullCharacters: NULs are dropped before a value is validated. */

@@ -9,18 +9,37 @@ import { TextDecoder } from 'node:util';
 export function parseUrlEncoded(raw: string, decoder: TextDecoder): Array<[name: string, value: string]> {
   const pairs: Array<[string, string]> = [];
   const asciiKept = ASCII_COMPATIBLE.has(decoder.encoding);
-  for (const piece of raw.split('&')) {
-    if (piece === '') continue;
-    const equals = piece.indexOf('=');
-    const name = equals < 0 ? piece : piece.slice(0, equals);
-    const value = equals < 0 ? '' : piece.slice(equals + 1);
-    pairs.push([
-      (asciiKept ? asciiDecoded(name) : undefined) ?? decodeComponent(name, decoder),
-      (asciiKept ? asciiDecoded(value) : undefined) ?? decodeComponent(value, decoder),
-    ]);
+  // No escape, no `+`, no byte from 0x80 up (one regular-expression pass): every component is its
+  // own text (tickets, plain names and numbers).
+  const plain = asciiKept && !NEEDS_DECODING.test(raw);
+  const n = raw.length;
+  // The next `=` at or after where it was last looked for: found once per pair at most.
+  let equalsAt = -1;
+  for (let start = 0; start <= n;) {
+    let end = raw.indexOf('&', start);
+    if (end < 0) end = n;
+    if (end > start) {
+      if (equalsAt < start) {
+        equalsAt = raw.indexOf('=', start);
+        if (equalsAt < 0) equalsAt = n;
+      }
+      const name = equalsAt < end ? raw.slice(start, equalsAt) : raw.slice(start, end);
+      const value = equalsAt < end ? raw.slice(equalsAt + 1, end) : '';
+      if (plain) pairs.push([name, value]);
+      else {
+        pairs.push([
+          (asciiKept ? asciiDecoded(name) : undefined) ?? decodeComponent(name, decoder),
+          (asciiKept ? asciiDecoded(value) : undefined) ?? decodeComponent(value, decoder),
+        ]);
+      }
+    }
+    start = end + 1;
   }
   return pairs;
 }
+
+/** What a component needs decoded for: an escape, a `+`, or a character from 0x80 up. */
+const NEEDS_DECODING = /[%+\u0080-\uffff]/;
 
 /** Encodings that decode every byte below 0x80 to the character of that code. */
 const ASCII_COMPATIBLE: ReadonlySet<string> = new Set(['utf-8', 'windows-1252']);
