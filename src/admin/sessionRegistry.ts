@@ -91,6 +91,36 @@ const FIELD: Record<EndReason, keyof LeakCounts> = {
 
 const clientKey = (client: SessionClient) => `${client.userAgent}\u0000${client.address}`;
 
+/** Users of ended sessions remembered for {@link SessionRegistry.userOf}. */
+const ENDED_USERS_KEPT = 1024;
+
+/**
+ * The oldest key of a Map that drops its oldest entry as it grows, in O(1) amortised.
+ * `map.keys().next()` walks past every entry deleted before the first live one, and such a map
+ * keeps tens of thousands of them at its front between compactions (~100 µs a call at
+ * MAX_TRACKED_SESSIONS, on every sign-in once full): one iterator kept across calls passes each
+ * only once. Every key it hands out must be deleted at once (so all before it are gone), and it
+ * is let go whenever no eviction is due, so that it never holds on to tables the map outgrew.
+ */
+class OldestKey {
+  private keys: Iterator<string> | undefined;
+
+  constructor(private readonly map: Map<string, unknown>) {}
+
+  /** The oldest key, which the caller deletes now. */
+  take(): string | undefined {
+    let step = (this.keys ??= this.map.keys()).next();
+    // A finished iterator stays finished: entries set since are reached by a new one.
+    if (step.done) step = (this.keys = this.map.keys()).next();
+    return step.done ? undefined : step.value;
+  }
+
+  /** No eviction due: nothing to keep. */
+  release(): void {
+    this.keys = undefined;
+  }
+}
+
 /**
  * The sessions this instance opened, followed from issue to end: who opened them, when they were
  * last used, and how they ended. An expiry is noticed when the registry next looks at the store
@@ -104,6 +134,8 @@ export class SessionRegistry {
   private untracked = 0;
   /** The users of recently ended sessions, so a call right after the end (a LogOut's own journal entry, a [901]) still names its user. */
   private readonly endedUsers = new Map<string, string>();
+  private readonly oldestOpen = new OldestKey(this.open);
+  private readonly oldestEnded = new OldestKey(this.endedUsers);
 
   constructor(
     private readonly onEnded: (reason: EndReason, session: EndedSession) => void = () => undefined,
@@ -114,9 +146,10 @@ export class SessionRegistry {
   opened(ticket: string, userKey: string, operation: string, client: SessionClient, at: number): void {
     if (this.open.has(ticket)) return this.used(ticket, at);
     if (this.open.size >= MAX_TRACKED_SESSIONS) {
-      const oldest = this.open.keys().next().value as string;
-      this.forget(oldest);
+      this.forget(this.oldestOpen.take() as string);
       this.untracked++;
+    } else {
+      this.oldestOpen.release();
     }
     const hash = ticketHash(ticket);
     this.open.set(ticket, { ticket, hash, userKey, issuedAt: at, lastUsedAt: at, operation, client });
@@ -135,15 +168,21 @@ export class SessionRegistry {
     if (!session) return;
     this.forget(ticket);
     this.endedUsers.set(ticket, session.userKey);
-    if (this.endedUsers.size > 1024) this.endedUsers.delete(this.endedUsers.keys().next().value as string);
+    if (this.endedUsers.size > ENDED_USERS_KEPT) this.endedUsers.delete(this.oldestEnded.take() as string);
     const field = FIELD[reason];
     const key = clientKey(session.client);
-    const client = this.endedByClient.get(key) ?? { client: session.client, counts: zero() };
+    let client = this.endedByClient.get(key);
+    if (!client) {
+      client = { client: session.client, counts: zero() };
+      this.endedByClient.set(key, client);
+    }
     client.counts[field]++;
-    this.endedByClient.set(key, client);
-    const user = this.endedByUser.get(session.userKey) ?? zero();
+    let user = this.endedByUser.get(session.userKey);
+    if (!user) {
+      user = zero();
+      this.endedByUser.set(session.userKey, user);
+    }
     user[field]++;
-    this.endedByUser.set(session.userKey, user);
   }
 
   /** The ticket of a followed session named by its ticket or its short hash. */
@@ -229,6 +268,8 @@ export class SessionRegistry {
     this.open.clear();
     this.byHash.clear();
     this.endedUsers.clear();
+    this.oldestOpen.release();
+    this.oldestEnded.release();
     this.endedByClient = new Map();
     this.endedByUser = new Map();
     this.untracked = 0;
