@@ -101,6 +101,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const store = configured.store;
   // On Redis every instance shares the clock offset and the armed faults (admin/redisShared.ts).
   const shared = steerable && sharedControlOf(store, steerable);
+  // asmx_sessions_ended_total's children, bound once per reason: a LogOut ends a session each time.
+  const endedChildren = new Map<string, { inc(): void }>();
+  const endedCounts = (reason: string) => {
+    let child = endedChildren.get(reason);
+    if (!child) endedChildren.set(reason, (child = metrics.sessionsEnded.labels(reason)));
+    return child;
+  };
   // The sessions are followed with or without the admin API: the metrics, forward mode's upstream
   // LogOut and the shutdown summary need them.
   const followed: SessionBookOptions = {
@@ -108,7 +115,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     store,
     ticketTtlMs: ticketTtlMs(config.ticketTtlDays),
     onSessionEnded: (reason, session) => {
-      metrics.sessionsEnded.labels(reason).inc();
+      endedCounts(reason).inc();
       // Forward mode: the user's upstream ticket ends upstream too, unless another live session
       // uses it (in the background).
       const { ticket, userKey } = session;

@@ -176,7 +176,7 @@ export class Metrics {
     });
     // Every reason from the start, so a rate of zero is a series and not a gap.
     for (const reason of UNANSWERED_REASONS) this.unanswered.labels(reason).inc(0);
-    this.sessionsEnded = new Counter({
+    this.sessionsEnded = new TallyCounter({
       name: 'asmx_sessions_ended_total',
       help: 'Sessions ended, by reason: logout, expired (noticed at the next sessions listing, leak report, scrape or shutdown), evicted (memory store bound), admin (ended through /_emulator/)',
       labelNames: ['reason'],
