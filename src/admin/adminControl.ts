@@ -1,13 +1,15 @@
 import type { RequestSummary } from '../observability/requestSummary';
 import os from 'node:os';
+import type { OperationModel } from '../contract/model';
 import type { CallRecord } from '../http/asmxHandler';
 import type { Clock } from '../clock';
 import type { TicketStore } from '../tickets/TicketStore';
 import type { UserDirectory } from '../users/userDirectory';
 import { MemoryFaultBook, type FaultInjector } from './faultBook';
 import { addIsoDuration, parseIsoDuration } from './isoDuration';
-import { Journal, type RecordedEntry } from './journal';
-import { redactArguments, ticketReference } from './redactArguments';
+import { Journal } from './journal';
+import { ticketReference } from './redactArguments';
+import { RedactionPlan } from './redactionPlan';
 import { SessionRegistry, type EndedSession, type EndReason, type SessionClient } from './sessionRegistry';
 import type { SteerableClock } from './steerableClock';
 import { ticketHash } from './ticketHash';
@@ -15,7 +17,9 @@ import { ticketHash } from './ticketHash';
 /** One answered service request, as the HTTP layer reports it (no request object). */
 export interface ObservedCall extends RequestSummary {
   readonly client: SessionClient;
-  readonly call?: CallRecord;
+  readonly call?: CallRecord | undefined;
+  /** When it was answered, on the emulator's clock, if the caller has read it already. */
+  readonly at?: number | undefined;
 }
 
 /** Where the clock offset lives when several instances share it (Redis); absent: this process. */
@@ -99,6 +103,37 @@ const USER_PARAMETERS = ['UID', 'UserName'];
 /** Parameters holding the ticket a call carries, besides any named authenticationTicket. */
 const TICKET_PARAMETERS = /^(authenticationticket|oldticket)$/i;
 
+/** What following and journalling an operation's calls needs of its parameters, found once. */
+interface CallPlan {
+  /** The parameter holding the ticket a call carries. */
+  readonly ticketParameter: string | undefined;
+  /** Those of USER_PARAMETERS it has, in their order. */
+  readonly userParameters: readonly string[];
+  readonly redaction: RedactionPlan;
+}
+
+const plans = new WeakMap<OperationModel, CallPlan>();
+let lastOperation: OperationModel | undefined;
+let lastPlan: CallPlan | undefined;
+
+function planOf(operation: OperationModel): CallPlan {
+  if (operation === lastOperation) return lastPlan as CallPlan;
+  let plan = plans.get(operation);
+  if (plan === undefined) {
+    const names = operation.params.map((param) => param.name);
+    const ticketParameter = names.find((name) => TICKET_PARAMETERS.test(name));
+    plan = {
+      ticketParameter,
+      userParameters: USER_PARAMETERS.filter((name) => names.includes(name)),
+      redaction: new RedactionPlan(names, ticketParameter),
+    };
+    plans.set(operation, plan);
+  }
+  lastOperation = operation;
+  lastPlan = plan;
+  return plan;
+}
+
 /**
  * The sessions this instance opened, followed from the calls it answers to their end: what
  * `asmx_sessions_ended_total`, forward mode's upstream LogOut and the shutdown summary need. It
@@ -118,17 +153,26 @@ export class SessionBook {
 
   /** Told of every answered service request. Must not throw (the caller guards it anyway). */
   record(observed: ObservedCall): void {
-    if (observed.transport !== 'docs' && observed.call)
-      this.follow(observed.call, observed.client, this.book.clock.now());
+    const call = observed.call;
+    if (observed.transport !== 'docs' && call) {
+      const plan = planOf(call.operation);
+      const now = observed.at ?? this.book.clock.now();
+      this.follow(call, plan, carriedTicket(call, plan), observed.client, now);
+    }
   }
 
   /**
    * The call's part in the sessions: a sign-in opens one, a call its ticket let through uses it.
-   * Returns the ticket it carried and its user, which the journal names.
+   * Returns its user (the carried ticket's, or the one it signed in as), which the journal names.
    */
-  protected follow(call: CallRecord, client: SessionClient, now: number): { carried: string; user?: string } {
-    const carried = carriedTicket(call);
-    const userArgument = userOf(call.args);
+  protected follow(
+    call: CallRecord,
+    plan: CallPlan,
+    carried: string,
+    client: SessionClient,
+    now: number,
+  ): string | undefined {
+    const userArgument = userOf(call.args, plan);
     let user = (carried && this.sessions.userOf(carried)) || userArgument;
     const outcome = call.outcome;
     if (outcome?.kind === 'value' && !call.fault) {
@@ -141,7 +185,7 @@ export class SessionBook {
         this.sessions.used(carried, now);
       }
     }
-    return user ? { carried, user } : { carried };
+    return user;
   }
 
   /** A session another instance ended, and counted there: followed here, it ends without a count. */
@@ -196,8 +240,8 @@ export class AdminControl extends SessionBook {
     this.options = shared ? { ...options, sharedClock: shared.clockOffset, faults: shared.faults } : options;
     this.clock = options.clock;
     this.faults = this.options.faults ?? new MemoryFaultBook();
-    this.journal = new Journal(options.journalSize);
     this.secrets = new Set([options.trustedPassword].filter(Boolean));
+    this.journal = new Journal(options.journalSize, this.secrets);
     if (shared) {
       shared.onReset = () => this.forgetLocal();
       shared.onEnded = (hash, reason) => this.endedElsewhere(hash, reason);
@@ -251,29 +295,24 @@ export class AdminControl extends SessionBook {
 
   override record(observed: ObservedCall): void {
     if (observed.transport === 'docs') return;
-    const now = this.clock.now();
+    const now = observed.at ?? this.clock.now();
     const call = observed.call;
-    const { carried, user } = call
-      ? this.follow(call, observed.client, now)
-      : { carried: '', user: undefined };
+    let carried = '';
+    let user: string | undefined;
+    let plan: CallPlan | undefined;
+    if (call) {
+      plan = planOf(call.operation);
+      carried = carriedTicket(call, plan);
+      user = this.follow(call, plan, carried, observed.client, now);
+    }
     if (!this.journal.enabled) return;
-    const entry: RecordedEntry = {
-      seq: this.journal.nextSeq(),
-      timeMs: now,
-      service: observed.service,
-      operation: observed.operation,
-      transport: observed.transport,
-      arguments: call ? redactArguments(call.args, this.secrets, carried) : {},
-      user: user ? user.toLowerCase() : null,
-      ticketHash: carried ? ticketHash(carried) : null,
-      outcome: observed.outcome,
-      status: observed.status,
-      durationMs: Math.round(observed.durationMs * 100) / 100,
-      clientAddress: observed.client.address,
-      userAgent: observed.client.userAgent,
-      fault: call?.fault ?? null,
-    };
-    this.journal.add(entry);
+    const args = call && plan ? plan.redaction.keep(call.args, this.secrets, carried) : undefined;
+    // The ring keeps no secret: a ticket equal to one is kept as its hash.
+    if (carried !== '' && this.secrets.has(carried)) {
+      this.journal.add(observed, now, user, '', args, call?.fault, ticketHash(carried));
+    } else {
+      this.journal.add(observed, now, user, carried, args, call?.fault);
+    }
   }
 
   override loggedOut(ticket: string, userKey?: string): void {
@@ -335,17 +374,19 @@ export class AdminControl extends SessionBook {
 }
 
 /** The ticket a call carried: its ticket parameter, or the `ticket` cookie when that is absent or empty. */
-function carriedTicket(call: CallRecord): string {
-  const param = call.operation.params.find((p) => TICKET_PARAMETERS.test(p.name));
-  if (!param) return '';
-  const given = call.args[param.name];
+function carriedTicket(call: CallRecord, plan: CallPlan): string {
+  const name = plan.ticketParameter;
+  if (name === undefined) return '';
+  const given = call.args[name];
   const ticket = typeof given === 'string' && given !== '' ? given : (call.cookieTicket ?? '');
   return ticket.length <= 64 ? ticket : '';
 }
 
-function userOf(args: Readonly<Record<string, unknown>>): string | undefined {
-  for (const name of USER_PARAMETERS) {
-    const value = args[name];
+/** The user a sign-in names (arguments hold the operation's parameters only). */
+function userOf(args: Readonly<Record<string, unknown>>, plan: CallPlan): string | undefined {
+  const names = plan.userParameters;
+  for (let i = 0; i < names.length; i++) {
+    const value = args[names[i] as string];
     if (typeof value === 'string' && value !== '') return value.toLowerCase();
   }
   return undefined;

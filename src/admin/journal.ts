@@ -1,3 +1,9 @@
+import type { RequestSummary } from '../observability/requestSummary';
+import { ownCopy } from './ownCopy';
+import { RedactionPlan, type KeptArguments } from './redactionPlan';
+import type { SessionClient } from './sessionRegistry';
+import { ticketHash } from './ticketHash';
+
 /** One call as the journal keeps it: nothing secret (see redactArguments). */
 export interface JournalEntry {
   /** Increasing per instance; tells order when the emulator's clock moves back. */
@@ -33,17 +39,56 @@ export interface JournalFilter {
   readonly since?: number;
 }
 
-/** An entry as recorded: its time kept as epoch ms, written out as text only when asked for. */
-export type RecordedEntry = Omit<JournalEntry, 'time'> & { readonly timeMs: number };
+/** A call as the journal is told of it. */
+export interface JournalledCall extends RequestSummary {
+  readonly client: SessionClient;
+}
 
-/** The last `capacity` calls, oldest first; a ring, so recording costs the same at any size. */
+// The references each slot holds, at slot * REFS + one of these.
+const SERVICE = 0;
+const OPERATION = 1;
+const TRANSPORT = 2;
+const OUTCOME = 3;
+const CLIENT = 4;
+const USER = 5;
+const ARGUMENTS = 6;
+const FAULT = 7;
+/** The carried ticket ('' when none or when only its hash may be kept). */
+const TICKET = 8;
+/** The ticket's short hash, when the ticket itself may not be kept. */
+const TICKET_HASH = 9;
+const REFS = 10;
+
+/**
+ * The last `capacity` calls, oldest first; a ring, so recording costs the same at any size.
+ *
+ * Kept in columns (numbers in typed arrays, the rest as references to what mostly outlives the
+ * call anyway: the service, operation and outcome names, the connection's client object), so
+ * recording a call allocates no entry: objects that live in the ring for its last thousand calls
+ * are copied by young-generation collections and moved to the old generation. What the journal
+ * shows (time as text, tickets hashed, arguments redacted, duration rounded) is made when it is
+ * read.
+ */
 export class Journal {
-  private readonly entries: (RecordedEntry | undefined)[];
+  /** 0: an empty slot (seq starts at 1). */
+  private readonly seqs: Float64Array;
+  private readonly times: Float64Array;
+  private readonly durations: Float64Array;
+  private readonly statuses: Float64Array;
+  private readonly refs: unknown[];
   private next = 0;
   private seq = 0;
 
-  constructor(readonly capacity: number) {
-    this.entries = new Array<RecordedEntry | undefined>(capacity);
+  constructor(
+    readonly capacity: number,
+    /** What redacted arguments hide whatever the name (the trusted password). */
+    private readonly secrets: ReadonlySet<string> = new Set(),
+  ) {
+    this.seqs = new Float64Array(capacity);
+    this.times = new Float64Array(capacity);
+    this.durations = new Float64Array(capacity);
+    this.statuses = new Float64Array(capacity);
+    this.refs = new Array<unknown>(capacity * REFS).fill(undefined);
   }
 
   /** Whether it keeps anything (JOURNAL_SIZE=0 turns it off). */
@@ -51,18 +96,46 @@ export class Journal {
     return this.capacity > 0;
   }
 
-  nextSeq(): number {
-    return ++this.seq;
-  }
-
-  add(entry: RecordedEntry): void {
+  /**
+   * Records one call. `ticket`: the one it carried ('' when none, or when only `hash` may be
+   * kept); `args`: what {@link RedactionPlan.keep} kept of its arguments (undefined when none were
+   * decoded).
+   */
+  add(
+    call: JournalledCall,
+    timeMs: number,
+    user: string | undefined,
+    ticket: string,
+    args: KeptArguments | undefined,
+    fault: string | undefined,
+    hash?: string,
+  ): void {
     if (this.capacity === 0) return;
-    this.entries[this.next] = entry;
-    this.next = (this.next + 1) % this.capacity;
+    const slot = this.next;
+    this.next = slot + 1 === this.capacity ? 0 : slot + 1;
+    this.seqs[slot] = ++this.seq;
+    this.times[slot] = timeMs;
+    this.durations[slot] = call.durationMs;
+    this.statuses[slot] = call.status;
+    const refs = this.refs;
+    const at = slot * REFS;
+    refs[at + SERVICE] = call.service;
+    refs[at + OPERATION] = call.operation;
+    refs[at + TRANSPORT] = call.transport;
+    refs[at + OUTCOME] = call.outcome;
+    refs[at + CLIENT] = call.client;
+    refs[at + USER] = user;
+    refs[at + ARGUMENTS] = args;
+    refs[at + FAULT] = fault;
+    // A ticket is usually cut from the request (its URL or body): kept as it is, it would keep
+    // the whole request.
+    refs[at + TICKET] = ownCopy(ticket);
+    refs[at + TICKET_HASH] = hash;
   }
 
   clear(): void {
-    this.entries.fill(undefined);
+    this.seqs.fill(0);
+    this.refs.fill(undefined);
     this.next = 0;
   }
 
@@ -70,27 +143,58 @@ export class Journal {
   query(filter: JournalFilter = {}): JournalEntry[] {
     const out: JournalEntry[] = [];
     for (let i = 0; i < this.capacity; i++) {
-      const entry = this.entries[(this.next + i) % this.capacity];
-      if (entry && passes(entry, filter)) {
-        const { timeMs, ...rest } = entry;
-        out.push({ ...rest, time: new Date(timeMs).toISOString() });
-      }
+      const slot = (this.next + i) % this.capacity;
+      if (this.seqs[slot] !== 0 && this.passes(slot, filter)) out.push(this.show(slot));
     }
     return out;
   }
 
   count(filter: JournalFilter = {}): number {
-    return this.query(filter).length;
+    let count = 0;
+    for (let slot = 0; slot < this.capacity; slot++) {
+      if (this.seqs[slot] !== 0 && this.passes(slot, filter)) count++;
+    }
+    return count;
   }
-}
 
-function passes(entry: RecordedEntry, filter: JournalFilter): boolean {
-  return (
-    (filter.operation === undefined || entry.operation === filter.operation) &&
-    (filter.outcome === undefined || entry.outcome === filter.outcome) &&
-    (filter.service === undefined || entry.service.toLowerCase() === filter.service.toLowerCase()) &&
-    (filter.transport === undefined || entry.transport === filter.transport) &&
-    (filter.user === undefined || (entry.user ?? '').toLowerCase() === filter.user.toLowerCase()) &&
-    (filter.since === undefined || entry.timeMs >= filter.since)
-  );
+  private ref<T>(slot: number, field: number): T {
+    return this.refs[slot * REFS + field] as T;
+  }
+
+  private show(slot: number): JournalEntry {
+    const ticket = this.ref<string>(slot, TICKET);
+    const args = this.ref<KeptArguments | undefined>(slot, ARGUMENTS);
+    const user = this.ref<string | undefined>(slot, USER);
+    const client = this.ref<SessionClient>(slot, CLIENT);
+    return {
+      seq: this.seqs[slot] as number,
+      service: this.ref<string>(slot, SERVICE),
+      operation: this.ref<string>(slot, OPERATION),
+      transport: this.ref<string>(slot, TRANSPORT),
+      arguments: args ? RedactionPlan.show(args, this.secrets, ticket) : {},
+      user: user ? user.toLowerCase() : null,
+      ticketHash: ticket ? ticketHash(ticket) : (this.ref<string | undefined>(slot, TICKET_HASH) ?? null),
+      outcome: this.ref<string>(slot, OUTCOME),
+      status: this.statuses[slot] as number,
+      durationMs: Math.round((this.durations[slot] as number) * 100) / 100,
+      clientAddress: client.address,
+      userAgent: client.userAgent,
+      fault: this.ref<string | undefined>(slot, FAULT) ?? null,
+      // Last, where the answers always had it.
+      time: new Date(this.times[slot] as number).toISOString(),
+    };
+  }
+
+  private passes(slot: number, filter: JournalFilter): boolean {
+    return (
+      (filter.operation === undefined || this.ref<string>(slot, OPERATION) === filter.operation) &&
+      (filter.outcome === undefined || this.ref<string>(slot, OUTCOME) === filter.outcome) &&
+      (filter.service === undefined ||
+        this.ref<string>(slot, SERVICE).toLowerCase() === filter.service.toLowerCase()) &&
+      (filter.transport === undefined || this.ref<string>(slot, TRANSPORT) === filter.transport) &&
+      (filter.user === undefined ||
+        (this.ref<string | undefined>(slot, USER) ?? '').toLowerCase() === filter.user.toLowerCase()) &&
+      (filter.since === undefined || (this.times[slot] as number) >= filter.since)
+    );
+  }
 }

@@ -7,6 +7,11 @@ const TICKET_NAME = /ticket/i;
 
 export const REDACTED = '***';
 
+/** Whether a parameter (or member) of this name holds a secret. */
+export const isSecretName = (name: string): boolean => SECRET_NAME.test(name);
+/** Whether a parameter (or member) of this name holds a ticket (and is no secret's). */
+export const isTicketName = (name: string): boolean => TICKET_NAME.test(name);
+
 /** How the journal shows a ticket: `#` and its short hash (empty stays empty). */
 export function ticketReference(ticket: string): string {
   return ticket === '' ? '' : `#${ticketHash(ticket)}`;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ownCopy } from './ownCopy';
 
 /**
  * How admin answers and the dashboard name a ticket without showing it: the first 12 hex digits
@@ -8,9 +9,10 @@ export function ticketHash(ticket: string): string {
   let hash = recent.get(ticket);
   if (hash === undefined) {
     hash = createHash('sha256').update(ticket, 'utf8').digest('hex').slice(0, 12);
-    // Calls repeat the same few tickets: remember the last ones instead of hashing per call.
+    // Calls repeat the same few tickets: remember the last ones instead of hashing per call (a
+    // copy: a ticket cut from a request would keep the request).
     if (recent.size >= RECENT_LIMIT) recent.clear();
-    recent.set(ticket, hash);
+    recent.set(ownCopy(ticket), hash);
   }
   return hash;
 }
