@@ -23,6 +23,7 @@ import {
 import type { ServiceRuntime } from './services/serviceRuntime';
 import { PlainErrors } from './errors/catalogue';
 import { AdminControl, SessionBook, sharedControlOf, type SessionBookOptions } from './admin/adminControl';
+import { sessionClient } from './admin/sessionClient';
 import { SteerableClock } from './admin/steerableClock';
 import { createForwarding, type Forwarding } from './upstream/forwarding';
 import { memoryUpstreamTicketBooks, type UpstreamTicketBooks } from './upstream/upstreamTickets';
@@ -212,8 +213,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       // Nothing to tell: the logger itself may be what failed.
     }
     const shadowed = shadow?.observe(event) ?? false;
+    // One reading of the clock for the switch-over report and the journal.
+    let at: number | undefined;
     try {
       if (usage && event.answeredBy) {
+        at = clock.now();
         usage.record({
           client: usageClient(event.req, config.trustProxy),
           service: event.service,
@@ -221,6 +225,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           transport: event.transport,
           answeredBy: event.answeredBy,
           shadowed,
+          at,
         });
       }
     } catch (error) {
@@ -235,11 +240,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           outcome: event.outcome,
           status: event.status,
           durationMs: event.durationMs,
-          client: {
-            address: event.req.socket.remoteAddress ?? '',
-            userAgent: event.req.headers['user-agent'] ?? '',
-          },
-          ...(event.call ? { call: event.call } : {}),
+          client: sessionClient(event.req),
+          call: event.call,
+          at,
         });
       }
     } catch (error) {

@@ -31,6 +31,8 @@ export interface UsageCall {
   readonly answeredBy: AnsweredBy;
   /** A copy went to the shadow upstream (SHADOW_UPSTREAM_URL). */
   readonly shadowed: boolean;
+  /** When it was answered, on the book's clock, if the caller has read it already. */
+  readonly at?: number | undefined;
 }
 
 export interface UsageRow {
@@ -94,11 +96,39 @@ export interface UsageView {
   readonly rows: readonly UsageRow[];
 }
 
-/** The client of a request: its user agent and address (behind a trusted proxy, the first X-Forwarded-For). */
+/** The last client seen on each connection, with the headers it was made of. */
+const lastClient = new WeakMap<
+  object,
+  {
+    readonly userAgent: string | undefined;
+    readonly forwarded: string | string[] | undefined;
+    readonly trustProxy: boolean;
+    readonly client: UsageClient;
+  }
+>();
+
+/**
+ * The client of a request: its user agent and address (behind a trusted proxy, the first
+ * X-Forwarded-For). The calls of a keep-alive connection with the same headers share one object,
+ * which {@link UsageBook.record} finds its rows by.
+ */
 export function usageClient(req: IncomingMessage, trustProxy: boolean): UsageClient {
+  const userAgent = req.headers['user-agent'];
   const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const socket = req.socket;
+  const last = lastClient.get(socket);
+  if (
+    last !== undefined &&
+    last.userAgent === userAgent &&
+    last.forwarded === forwarded &&
+    last.trustProxy === trustProxy
+  ) {
+    return last.client;
+  }
   const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return { userAgent: req.headers['user-agent'] ?? '', address: first || (req.socket.remoteAddress ?? '') };
+  const client = { userAgent: userAgent ?? '', address: first || (socket.remoteAddress ?? '') };
+  lastClient.set(socket, { userAgent, forwarded, trustProxy, client });
+  return client;
 }
 
 interface MutableRow {
@@ -112,6 +142,19 @@ interface MutableRow {
   firstSeen: number;
   lastSeen: number;
 }
+
+/** The rows one client object counted in: the last one, and all by operation. */
+interface ClientRows {
+  last: MutableRow;
+  readonly byOperation: Map<string, MutableRow[]>;
+}
+
+/** Whether a row of the call's client counts the call (its client is known to match). */
+const isRowOf = (row: MutableRow, call: UsageCall) =>
+  row.operation === call.operation &&
+  row.service === call.service &&
+  row.transport === call.transport &&
+  row.answeredBy === call.answeredBy;
 
 /** Who answered, in the order of precedence (then nobody): the order counts are listed in. */
 const ANSWER_ORDER: readonly AnsweredBy[] = ['built-in', 'handler', 'stub', 'forwarded', 'not-implemented'];
@@ -127,6 +170,8 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export class UsageBook {
   private readonly rows = new Map<string, MutableRow>();
+  /** The rows each client object counted in: a repeat call composes no key. */
+  private rowsOf = new WeakMap<UsageClient, ClientRows>();
   private dropped = 0;
   private since: number;
 
@@ -140,18 +185,44 @@ export class UsageBook {
 
   /** Counts one call. Never throws for a full book: the call is counted as dropped. */
   record(call: UsageCall): void {
+    const now = call.at ?? this.clock.now();
+    let rows = this.rowsOf.get(call.client);
+    let row = rows?.last;
+    if (row === undefined || !isRowOf(row, call)) {
+      row = rows?.byOperation.get(call.operation)?.find((candidate) => isRowOf(candidate, call));
+      if (row === undefined) {
+        row = this.rowFor(call, now);
+        if (row === undefined) {
+          this.dropped++;
+          return;
+        }
+        if (rows === undefined) {
+          rows = { last: row, byOperation: new Map() };
+          this.rowsOf.set(call.client, rows);
+        }
+        const same = rows.byOperation.get(call.operation);
+        if (same === undefined) rows.byOperation.set(call.operation, [row]);
+        else same.push(row);
+      }
+      (rows as ClientRows).last = row;
+    }
+    row.calls++;
+    if (call.shadowed) row.shadowed++;
+    // The emulator's clock may be moved back (time travel): first and last stay the extremes.
+    if (now < row.firstSeen) row.firstSeen = now;
+    if (now > row.lastSeen) row.lastSeen = now;
+  }
+
+  /** The call's row, found by its whole key or added; undefined when the book is full. */
+  private rowFor(call: UsageCall, now: number): MutableRow | undefined {
     const userAgent = call.client.userAgent.slice(0, MAX_USER_AGENT);
     const address = call.client.address;
     const key = [userAgent, address, call.service, call.operation, call.transport, call.answeredBy].join(
       '\u0000',
     );
-    const now = this.clock.now();
     let row = this.rows.get(key);
     if (!row) {
-      if (this.rows.size >= this.capacity) {
-        this.dropped++;
-        return;
-      }
+      if (this.rows.size >= this.capacity) return undefined;
       row = {
         client: { userAgent, address },
         service: call.service,
@@ -165,16 +236,13 @@ export class UsageBook {
       };
       this.rows.set(key, row);
     }
-    row.calls++;
-    if (call.shadowed) row.shadowed++;
-    // The emulator's clock may be moved back (time travel): first and last stay the extremes.
-    if (now < row.firstSeen) row.firstSeen = now;
-    if (now > row.lastSeen) row.lastSeen = now;
+    return row;
   }
 
   /** Forgets every row and the dropped count; counting starts again now. */
   clear(): void {
     this.rows.clear();
+    this.rowsOf = new WeakMap();
     this.dropped = 0;
     this.since = this.clock.now();
   }
