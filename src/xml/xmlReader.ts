@@ -282,6 +282,10 @@ class DocumentScanner {
   private tagIsEmpty = false;
   /** The first colon of the name {@link scanName} read last, -1 when none. */
   private nameColon = -1;
+  /** The last name {@link splitName} split. */
+  private splitQualified = '';
+  private splitPrefix = '';
+  private splitLocal = '';
 
   /** Line breaks before {@link lineBreakAt} are counted in {@link line} and {@link lineStart}. */
   private line = 1;
@@ -495,7 +499,6 @@ class DocumentScanner {
   }
 
   private readStartTag(): Refusal | undefined {
-    const s = this.s;
     const nameAt = this.i + 1;
     const position = this.positionAt(nameAt);
     if (this.pending !== undefined) {
@@ -504,23 +507,13 @@ class DocumentScanner {
     }
     const j = this.scanName(nameAt, false);
     if (j === nameAt) return this.badNameStart(j);
-    const colon = this.nameColon;
     // A second root, or anything after an empty one: left to the validator.
     if (this.current === undefined && this.root !== undefined) this.wellFormed = false;
-    let qname: string;
-    let prefix: string;
-    let localName: string;
-    if (j - nameAt <= MAX_RECENT_LENGTH) {
-      // Taken before the attributes are read: their names may take the slot.
-      const slot = recentNameSlot(s.slice(nameAt, j), colon < 0 ? -1 : colon - nameAt);
-      qname = recentNames[slot] as string;
-      prefix = recentPrefixes[slot] as string;
-      localName = recentLocalNames[slot] as string;
-    } else {
-      qname = s.slice(nameAt, j);
-      prefix = colon < 0 ? '' : s.slice(nameAt, colon);
-      localName = s.slice(colon < 0 ? nameAt : colon + 1, j);
-    }
+    // Taken before the attributes are read: their names take the same fields (and may take the slot).
+    this.splitName(nameAt, j);
+    const qname = this.splitQualified;
+    const prefix = this.splitPrefix;
+    const localName = this.splitLocal;
     const nsBefore = this.nsCount;
     this.i = j;
     const refusal = this.readAttributes();
@@ -605,20 +598,10 @@ class DocumentScanner {
     let j = this.scanName(at, true);
     // The validator skips a `=` where a name should start.
     if (j === at) return this.badNameStart(j);
-    const colon = this.nameColon;
-    let name: string;
-    let prefix: string;
-    let localName: string;
-    if (j - at <= MAX_RECENT_LENGTH) {
-      const slot = recentNameSlot(s.slice(at, j), colon < 0 ? -1 : colon - at);
-      name = recentNames[slot] as string;
-      prefix = recentPrefixes[slot] as string;
-      localName = recentLocalNames[slot] as string;
-    } else {
-      name = s.slice(at, j);
-      prefix = colon < 0 ? '' : s.slice(at, colon);
-      localName = colon < 0 ? name : s.slice(colon + 1, j);
-    }
+    this.splitName(at, j);
+    const name = this.splitQualified;
+    const prefix = this.splitPrefix;
+    const localName = this.splitLocal;
     // Given twice on the tag: the validator refuses it (the reader keeps the last value).
     if (this.tagAttributes !== undefined && Object.hasOwn(this.tagAttributes, name)) this.wellFormed = false;
     j = skipWhitespace(s, j);
@@ -632,6 +615,25 @@ class DocumentScanner {
     this.i = valueEnd + 1;
     this.addAttribute(name, prefix, localName, value);
     return undefined;
+  }
+
+  /**
+   * The name scanned from `at` to `end` (its colon in {@link nameColon}) as qualified name, prefix
+   * and local name, into the split fields (no object per name); short names from the recent table.
+   */
+  private splitName(at: number, end: number): void {
+    const s = this.s;
+    const colon = this.nameColon;
+    if (end - at <= MAX_RECENT_LENGTH) {
+      const slot = recentNameSlot(s.slice(at, end), colon < 0 ? -1 : colon - at);
+      this.splitQualified = recentNames[slot] as string;
+      this.splitPrefix = recentPrefixes[slot] as string;
+      this.splitLocal = recentLocalNames[slot] as string;
+    } else {
+      this.splitQualified = s.slice(at, end);
+      this.splitPrefix = colon < 0 ? '' : s.slice(at, colon);
+      this.splitLocal = colon < 0 ? this.splitQualified : s.slice(colon + 1, end);
+    }
   }
 
   /**
