@@ -5,10 +5,11 @@
 //
 // Requests: a 4 KB UpdateDocumentInfo with a full DocumentInfo (the typed example's WSDL) and the
 // SOAP 1.1 LogOut envelope of bench/common.mjs (the session WSDL).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DIST, ROOT, SCENARIOS, UNKNOWN_TICKET } from './common.mjs';
+import { DIST, ROOT, SCENARIOS } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const { decodeSoap } = require(path.join(DIST, 'transports', 'soap', 'soapAdapter.js'));
@@ -17,23 +18,11 @@ const { loadWsdl } = require(path.join(DIST, 'contract', 'readWsdl.js'));
 
 const rounds = Number(process.argv[2] ?? 50_000);
 
-/** UpdateDocumentInfo with every DocumentInfo member, tags and description grown to ~4 KB. */
-export function updateDocumentInfo4k() {
-  const tags = Array.from(
-    { length: 60 },
-    (_, i) => `<string>tag-${String(i).padStart(3, '0')}-finance</string>`,
-  ).join('');
-  const head =
-    '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" ' +
-    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
-    '<soap:Body><UpdateDocumentInfo xmlns="http://tempuri.org/">' +
-    `<authenticationTicket>${UNKNOWN_TICKET}</authenticationTicket><info><Id>101</Id><Name>Q1-renamed.pdf</Name>` +
-    '<Path>/Finance/Reports/Q1.pdf</Path><Size>48213</Size><Modified>2026-02-01T08:00:00Z</Modified>' +
-    `<CheckedOut>false</CheckedOut><Tags>${tags}</Tags><Status>Published</Status><Description>`;
-  const tail = '</Description></info></UpdateDocumentInfo></soap:Body></soap:Envelope>';
-  const filler = 'Audited &amp; approved by finance. '.repeat(80);
-  return (head + filler).slice(0, 4096 - tail.length).replace(/&[a-z]*$/, '') + tail;
-}
+/** UpdateDocumentInfo with every DocumentInfo member, tags and description grown to 4 KB (shared with the reader's differential test). */
+const UPDATE_DOCUMENT_INFO_4K = readFileSync(
+  path.join(ROOT, 'fixtures', 'update-document-info-4k.xml'),
+  'utf8',
+);
 
 function time(label, service, body, action) {
   const request = {
@@ -55,7 +44,7 @@ const typed = loadWsdl(path.join(ROOT, 'examples', 'inforouter-documents', 'srv-
 const session = loadWsdl(path.join(ROOT, 'wsdl', 'srv.wsdl'));
 const logOut = SCENARIOS.find((s) => s.name === 'soap11-logout-901').request();
 const results = [
-  time('UpdateDocumentInfo 4 KB', typed, updateDocumentInfo4k(), '"http://tempuri.org/UpdateDocumentInfo"'),
+  time('UpdateDocumentInfo 4 KB', typed, UPDATE_DOCUMENT_INFO_4K, '"http://tempuri.org/UpdateDocumentInfo"'),
   time('LogOut', session, logOut.body, logOut.headers.SOAPAction),
 ];
 console.log(JSON.stringify({ rounds, results }));

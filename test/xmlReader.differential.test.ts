@@ -92,23 +92,9 @@ function envelope(body: string, namespace = SOAP11): string {
   );
 }
 
-/** The 4 KB UpdateDocumentInfo of bench/parse-bind.mjs. */
+/** The 4 KB UpdateDocumentInfo bench/parse-bind.mjs times. */
 function updateDocumentInfo4k(): string {
-  const tags = Array.from(
-    { length: 60 },
-    (_, i) => `<string>tag-${String(i).padStart(3, '0')}-finance</string>`,
-  ).join('');
-  const head =
-    '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" ' +
-    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
-    '<soap:Body><UpdateDocumentInfo xmlns="http://tempuri.org/">' +
-    '<authenticationTicket>00000000-0000-0000-0000-000000000000</authenticationTicket><info><Id>101</Id>' +
-    '<Name>Q1-renamed.pdf</Name><Path>/Finance/Reports/Q1.pdf</Path><Size>48213</Size>' +
-    '<Modified>2026-02-01T08:00:00Z</Modified><CheckedOut>false</CheckedOut>' +
-    `<Tags>${tags}</Tags><Status>Published</Status><Description>`;
-  const tail = '</Description></info></UpdateDocumentInfo></soap:Body></soap:Envelope>';
-  const filler = 'Audited &amp; approved by finance. '.repeat(80);
-  return (head + filler).slice(0, 4096 - tail.length).replace(/&[a-z]*$/, '') + tail;
+  return fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'update-document-info-4k.xml'), 'utf8');
 }
 
 const HAND_WRITTEN = [
