@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -12,7 +11,7 @@ const SLAB_BYTES = 64 * 1024;
 
 /**
  * Structured JSON logs (pino), one line per event on stdout. Tickets and passwords are never
- * logged: at most {@link ticketHash}.
+ * logged: at most a ticket's short hash (admin/ticketHash.ts).
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   // Buffered writes: lines are gathered and written 4 KB at a time with one write(2) (and at
@@ -127,9 +126,4 @@ class LineBatcher implements DestinationStream {
 /** Writes out what an asynchronous logger still holds. */
 export function flushLogs(logger: Logger): Promise<void> {
   return new Promise((resolve) => logger.flush(() => resolve()));
-}
-
-/** A short, non-reversible reference to a ticket for logs. */
-export function ticketHash(ticket: string): string {
-  return createHash('sha256').update(ticket).digest('hex').slice(0, 12);
 }
