@@ -1,5 +1,5 @@
 /** V8 makes shorter substrings as copies; longer ones point into the string they were cut from. */
-const SHORTEST_SLICE = 13;
+export const SHORTEST_SLICE = 13;
 
 /**
  * A copy of `text` that holds its own characters only: a substring of a request (a ticket read

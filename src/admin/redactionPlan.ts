@@ -1,4 +1,4 @@
-import { ownCopy } from './ownCopy';
+import { SHORTEST_SLICE, ownCopy } from './ownCopy';
 import { REDACTED, isSecretName, isTicketName, redactArguments } from './redactArguments';
 
 /** What a parameter's name makes of its value: a secret (`***`), a ticket (its short hash), or plain. */
@@ -13,8 +13,6 @@ function nameKind(name: string): NameKind {
 
 /** Strings longer than this are cut by redactArguments, so they are redacted when recorded. */
 const LONGEST_KEPT = 500;
-/** Shorter strings are never substrings pointing into a longer one (see ownCopy). */
-const SHORTEST_SLICE = 13;
 
 /** Arguments redacted when recorded (they held something the ring may not keep). */
 class Redacted {
@@ -100,6 +98,7 @@ export class RedactionPlan {
             // The carried ticket shows as `***` under a plain name.
             if (value !== carried) continue;
           } else if (value.length < SHORTEST_SLICE) {
+            // Already a copy of its own (see ownCopy): kept as it is.
             continue;
           } else {
             // A ticket is kept until read: copied out of the request.
