@@ -102,13 +102,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const store = configured.store;
   // On Redis every instance shares the clock offset and the armed faults (admin/redisShared.ts).
   const shared = steerable && sharedControlOf(store, steerable);
-  // asmx_sessions_ended_total's children, bound once per reason: a LogOut ends a session each time.
-  const endedChildren = new Map<string, { inc(): void }>();
-  const endedCounts = (reason: string) => {
-    let child = endedChildren.get(reason);
-    if (!child) endedChildren.set(reason, (child = metrics.sessionsEnded.labels(reason)));
-    return child;
-  };
   // The sessions are followed with or without the admin API: the metrics, forward mode's upstream
   // LogOut and the shutdown summary need them.
   const followed: SessionBookOptions = {
@@ -116,7 +109,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     store,
     ticketTtlMs: ticketTtlMs(config.ticketTtlDays),
     onSessionEnded: (reason, session) => {
-      endedCounts(reason).inc();
+      metrics.sessionsEnded.labels(reason).inc();
       // Forward mode: the user's upstream ticket ends upstream too, unless another live session
       // uses it (in the background).
       const { ticket, userKey } = session;

@@ -30,6 +30,8 @@ export type UnansweredReason = (typeof UNANSWERED_REASONS)[number];
 /** A labelled child's count not yet added to its series. */
 interface Tally<T extends string> {
   readonly labels: LabelValues<T>;
+  /** The child handed out for these labels: one object, however often asked for. */
+  child?: Counter.Internal;
   pending: number;
   /** Counted (even by 0, which makes the series) since the last read. */
   touched: boolean;
@@ -72,7 +74,7 @@ class TallyCounter<T extends string> extends Counter<T> {
       this.tallies.set(key, tally);
     }
     const counted = tally;
-    return {
+    return (tally.child ??= {
       inc(value?: number) {
         // prom-client's own checks, at the call as there.
         if (value && !Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
@@ -80,7 +82,7 @@ class TallyCounter<T extends string> extends Counter<T> {
         counted.pending += value ?? 1;
         counted.touched = true;
       },
-    };
+    });
   }
 
   override reset(): void {
