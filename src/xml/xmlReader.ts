@@ -188,8 +188,11 @@ const openQualifiedNames: string[] = [];
  * Names and namespace URIs read lately, internalized, with the prefix and local name of each
  * name. Requests repeat the same few: a name found here costs no string split, an attribute name
  * is a property key V8 need not look up in its string table, and a namespace URI compares with
- * the service's (internalized) constants by identity instead of character by character. A slot
- * holds the last string that hashed to it; longer strings are not kept.
+ * the service's (internalized) constants by identity instead of character by character. Slots go
+ * in pairs (two-way): a string is looked for in both slots of the pair it hashes to, and a new
+ * one takes the first slot, pushing the one there to the second. Two names of the same request
+ * that share a pair (`xmlns:xsi` and `xmlns:soap12` do) so stay kept, where one slot each would
+ * evict the other on every request; longer strings are not kept.
  */
 const RECENT_NAME_SLOTS = 256;
 const RECENT_URI_SLOTS = 64;
@@ -213,8 +216,12 @@ function shortHash(text: string): number {
 
 /** The slot of {@link recentNames} holding `name` (split at `colon`, -1 when none): found, or filled now. */
 function recentNameSlot(name: string, colon: number): number {
-  const slot = shortHash(name) & (RECENT_NAME_SLOTS - 1);
+  const slot = shortHash(name) & (RECENT_NAME_SLOTS - 2);
   if (recentNames[slot] === name) return slot;
+  if (recentNames[slot + 1] === name) return slot + 1;
+  recentNames[slot + 1] = recentNames[slot] as string;
+  recentPrefixes[slot + 1] = recentPrefixes[slot] as string;
+  recentLocalNames[slot + 1] = recentLocalNames[slot] as string;
   const kept = internalize(name);
   recentNames[slot] = kept;
   recentPrefixes[slot] = colon < 0 ? '' : internalize(kept.slice(0, colon));
@@ -222,12 +229,15 @@ function recentNameSlot(name: string, colon: number): number {
   return slot;
 }
 
-/** The namespace URI, internalized when it is short enough to keep. */
+/** The namespace URI, internalized when it is short enough to keep (two-way, as the names). */
 function recentUri(uri: string): string {
   if (uri.length > MAX_RECENT_LENGTH || uri.length === 0) return uri;
-  const slot = shortHash(uri) & (RECENT_URI_SLOTS - 1);
+  const slot = shortHash(uri) & (RECENT_URI_SLOTS - 2);
   const cached = recentUris[slot] as string;
   if (cached === uri) return cached;
+  const older = recentUris[slot + 1] as string;
+  if (older === uri) return older;
+  recentUris[slot + 1] = cached;
   return (recentUris[slot] = internalize(uri));
 }
 
