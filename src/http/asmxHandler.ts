@@ -33,7 +33,7 @@ import { soap11 } from '../transports/soap11';
 import { soap12 } from '../transports/soap12';
 import { renderDisco } from '../wsdl/disco';
 import { markClosing } from './connectionHygiene';
-import { BodyError, readBody } from './readBody';
+import { BodyError, readBodyThen, type BodyResult } from './readBody';
 import { serviceUrl } from './serviceUrl';
 
 export interface AsmxHandlerOptions {
@@ -75,6 +75,11 @@ export interface RequestEvent extends RequestSummary {
 
 /** Per-request notes (transport, operation) gathered on the way, read when the answer is sent. */
 interface RequestRecord {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly started: number;
+  /** Set once a SOAP call runs: what goes wrong from then on is that version's soap:Server fault. */
+  soapVersion: SoapVersion | undefined;
   service: string;
   transport: string;
   operation: string;
@@ -84,7 +89,29 @@ interface RequestRecord {
 }
 
 /** An answer at once, or once the operation has answered. */
-type Answered = HttpAnswer | Promise<HttpAnswer>;
+type Eventual = HttpAnswer | Promise<HttpAnswer>;
+/** Or {@link LATER}: a request whose body is being read, its answer delivered once the body is in. */
+type Answered = Eventual | typeof LATER;
+const LATER = Symbol('answered once the body is in');
+
+/** A SOAP request waiting for its body. */
+interface SoapCall {
+  readonly record: RequestRecord;
+  readonly service: ServiceRuntime;
+  readonly version: SoapVersion;
+  readonly encode: OutcomeEncoder;
+  readonly media: MediaType;
+}
+
+/** A form POST waiting for its body. */
+interface FormPost {
+  readonly record: RequestRecord;
+  readonly service: ServiceRuntime;
+  readonly operation: OperationModel;
+  readonly media: MediaType;
+  readonly facts: CallFacts;
+  readonly optional: ReadonlySet<string>;
+}
 
 /** How a transport writes an operation's outcome. */
 type OutcomeEncoder = (operation: OperationModel, outcome: CallOutcome) => HttpAnswer;
@@ -187,7 +214,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     args: Arguments,
     facts: CallFacts,
     encode: OutcomeEncoder,
-  ): Answered {
+  ): Eventual {
     const call: CallRecord = { operation, args, cookieTicket: facts.cookieTicket };
     record.call = call;
     // An armed fault the call meets answers instead of the operation, and changes nothing.
@@ -203,7 +230,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     args: Arguments,
     facts: CallFacts,
     encode: OutcomeEncoder,
-  ): Answered {
+  ): Eventual {
     const invoked = invoke(
       service.path,
       operation,
@@ -262,17 +289,34 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
       : { transport, cookieTicket };
   }
 
-  async function serveSoap(
+  function serveSoap(
     req: IncomingMessage,
     record: RequestRecord,
     service: ServiceRuntime,
     version: SoapVersion,
     encode: OutcomeEncoder,
     media: MediaType,
-  ): Promise<HttpAnswer> {
+  ): typeof LATER {
     record.transport = version.transport;
-    const body = await readBody(req, options.maxBodyBytes);
+    const call: SoapCall = { record, service, version, encode, media };
+    readBodyThen(req, options.maxBodyBytes, call, soapBodyIn, bodyFailed);
+    return LATER;
+  }
+
+  function soapBodyIn(call: SoapCall, body: BodyResult): void {
+    const { record } = call;
+    let answered: Eventual;
+    try {
+      answered = answerSoap(call, body);
+    } catch (error) {
+      answered = failedAnswer(record, error);
+    }
+    deliver(record, answered);
+  }
+
+  function answerSoap({ record, service, version, encode, media }: SoapCall, body: BodyResult): Eventual {
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
+    const { req } = record;
     record.requestBody = body.body;
     const cookie = ticketCookie(req.headers.cookie);
     const decoded = decodeSoap(
@@ -288,21 +332,11 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     );
     if ('error' in decoded) return encodeSoapFault(version, decoded.error);
     if ('badRequest' in decoded) return soapBadRequest(version);
-    try {
-      const { operation, args } = decoded;
-      record.operation = operation.name;
-      return await run(
-        req,
-        record,
-        service,
-        operation,
-        args,
-        callFacts(req, version.transport, cookie),
-        encode,
-      );
-    } catch {
-      return encodeSoapFault(version, ProtocolErrors.internal());
-    }
+    const { operation, args } = decoded;
+    record.operation = operation.name;
+    // From here on, what goes wrong is ASMX's soap:Server fault (see failedAnswer).
+    record.soapVersion = version;
+    return run(req, record, service, operation, args, callFacts(req, version.transport, cookie), encode);
   }
 
   function serveServiceRoot(
@@ -380,7 +414,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     return servePost(req, record, service, operation, media, facts, optional);
   }
 
-  async function servePost(
+  function servePost(
     req: IncomingMessage,
     record: RequestRecord,
     service: ServiceRuntime,
@@ -388,16 +422,39 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     media: MediaType,
     facts: CallFacts,
     optional: ReadonlySet<string>,
-  ): Promise<HttpAnswer> {
-    const body = await readBody(req, options.maxBodyBytes);
+  ): typeof LATER {
+    const post: FormPost = { record, service, operation, media, facts, optional };
+    readBodyThen(req, options.maxBodyBytes, post, formBodyIn, bodyFailed);
+    return LATER;
+  }
+
+  function formBodyIn(post: FormPost, body: BodyResult): void {
+    const { record } = post;
+    let answered: Eventual;
+    try {
+      answered = answerPost(post, body);
+    } catch (error) {
+      answered = failedAnswer(record, error);
+    }
+    deliver(record, answered);
+  }
+
+  function answerPost(
+    { record, service, operation, media, facts, optional }: FormPost,
+    body: BodyResult,
+  ): Eventual {
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
     record.requestBody = body.body;
     const decoded = decodeHttpPost(operation, body.body, media.parameters.charset, optional);
     if ('unsupportedCharset' in decoded) {
-      return plainError(PlainErrors.requestFormatInvalid(req.headers['content-type'] ?? ''));
+      return plainError(PlainErrors.requestFormatInvalid(record.req.headers['content-type'] ?? ''));
     }
     if ('error' in decoded) return formArgumentErrorAnswer(decoded.error);
-    return run(req, record, service, operation, decoded.args, facts, encodeFormOutcome);
+    return run(record.req, record, service, operation, decoded.args, facts, encodeFormOutcome);
+  }
+
+  function bodyFailed(waiting: { readonly record: RequestRecord }, error: BodyError): void {
+    deliver(waiting.record, failedAnswer(waiting.record, error));
   }
 
   function answer(req: IncomingMessage, record: RequestRecord, service: ServiceRuntime): Answered {
@@ -411,14 +468,19 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
       : serveOperationPath(req, record, service, rest, query);
   }
 
+  /** Sends the answer once it is there. */
+  function deliver(record: RequestRecord, answered: Eventual): void {
+    // An answer known at once is sent at once: no promise, no microtask.
+    if (!(answered instanceof Promise)) return finish(record, answered);
+    answered.then(
+      (result) => finish(record, result),
+      (error: unknown) => finish(record, failedAnswer(record, error)),
+    );
+  }
+
   /** Sends the answer, then tells the observer. */
-  function finish(
-    req: IncomingMessage,
-    res: ServerResponse,
-    record: RequestRecord,
-    started: number,
-    result: HttpAnswer,
-  ): void {
+  function finish(record: RequestRecord, result: HttpAnswer): void {
+    const { req, res } = record;
     try {
       send(req, res, result);
     } catch {
@@ -436,7 +498,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
         requestBody: record.requestBody,
         outcome: result.outcome ?? 'page',
         status: result.status,
-        durationMs: performance.now() - started,
+        durationMs: performance.now() - record.started,
         answer: result,
       });
     } catch {
@@ -449,6 +511,10 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     const started = performance.now();
     const service = matchService(services, req.url);
     const record: RequestRecord = {
+      req,
+      res,
+      started,
+      soapVersion: undefined,
       service: service?.path ?? '-',
       transport: 'asmx',
       operation: '-',
@@ -460,24 +526,23 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     try {
       answered = service ? answer(req, record, service) : plainError(PlainErrors.internal());
     } catch (error) {
-      answered = failedAnswer(error);
+      answered = failedAnswer(record, error);
     }
-    // An answer known at once is sent at once: no promise, no microtask.
-    if (!(answered instanceof Promise)) return finish(req, res, record, started, answered);
-    answered.then(
-      (result) => finish(req, res, record, started, result),
-      (error: unknown) => finish(req, res, record, started, failedAnswer(error)),
-    );
+    if (answered !== LATER) deliver(record, answered);
   }) as AsmxHandler;
   handler.serviceFor = (url) => matchService(services, url);
   return handler;
 }
 
-/** A body that did not arrive whole is the client's doing, not an internal error. */
-function failedAnswer(error: unknown): HttpAnswer {
-  return plainError(
-    error instanceof BodyError ? HttpLayerErrors.bodyFailed(error.failure) : PlainErrors.internal(),
-  );
+/**
+ * What an error that escaped becomes: a body that did not arrive whole is the client's doing, not
+ * an internal error; once a SOAP call runs, ASMX answers anything unexpected with its soap:Server
+ * fault; anything else is the generic internal error.
+ */
+function failedAnswer(record: RequestRecord, error: unknown): HttpAnswer {
+  if (error instanceof BodyError) return plainError(HttpLayerErrors.bodyFailed(error.failure));
+  if (record.soapVersion) return encodeSoapFault(record.soapVersion, ProtocolErrors.internal());
+  return plainError(PlainErrors.internal());
 }
 
 /** Answers a request before its body was read (an oversized `Expect: 100-continue` upload). */
