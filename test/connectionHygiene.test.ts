@@ -301,6 +301,17 @@ describe('half-closed clients', () => {
     expect(soap.received).toContain('success="true"');
   });
 
+  test('a malformed request behind one still being answered: that answer goes out with Connection: close, then the close', async () => {
+    // AuthenticateUser is still hashing the password when the parser meets the garbage behind it.
+    const slow = 'GET /srv.asmx/AuthenticateUser?UID=jsmith&PWD=Secret123! HTTP/1.1\r\nHost: x\r\n\r\n';
+    const result = await rawRequest(server.origin, [`${slow}NOT A REQUEST\r\n\r\n`]);
+    expect(statusCodes(result.received)).toEqual([200]);
+    expect(result.received).toContain('success="true"');
+    expect(result.received).toMatch(/\r\nConnection: close\r\n/i);
+    expect(result.serverEnded).toBe(true);
+    expect(result.reset).toBe(false);
+  });
+
   test('two pipelined requests and a half-close: both answered, in order', async () => {
     const get = (uid: string) =>
       `GET /srv.asmx/AuthenticateUser?UID=${uid}&PWD=Secret123! HTTP/1.1\r\nHost: x\r\n\r\n`;

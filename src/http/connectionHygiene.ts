@@ -67,8 +67,12 @@ const closing = new WeakSet<Socket>();
 const lingering = new WeakSet<Socket>();
 /** The discarding reader of each closing connection. */
 const drains = new WeakMap<Socket, Drain>();
-/** Responses not yet finished, per connection, in order. */
-const pending = new WeakMap<Socket, ServerResponse[]>();
+/**
+ * The response of the last request admitted on each connection. Node finishes a connection's
+ * responses in request order, so while this one is unfinished it is the last answer still due,
+ * and once it is finished none is: no queue to keep, no listener to take finished ones out.
+ */
+const lastResponses = new WeakMap<Socket, ServerResponse>();
 /** Who reads the body arriving on a connection now (at most one request at a time). */
 const bodyReaders = new WeakMap<Socket, (failure: BodyFailure) => void>();
 
@@ -260,21 +264,15 @@ function classify(
 }
 
 export function createConnectionHygiene(options: HygieneOptions): ConnectionHygiene {
+  /** A response closed before its answer was out: the client went away (or the server was cut off). */
+  function onResponseClose(this: ServerResponse): void {
+    if (!this.writableFinished) options.unanswered?.('client_gone');
+  }
+
   function track(socket: Socket, res: ServerResponse): void {
-    let queue = pending.get(socket);
-    if (!queue) pending.set(socket, (queue = []));
-    queue.push(res);
-    const untrack = () => {
-      const at = queue.indexOf(res);
-      if (at >= 0) queue.splice(at, 1);
-    };
-    // `on`, not `once`: a response emits each of these once, and once's wrappers cost per request.
-    res.on('finish', untrack);
-    res.on('close', () => {
-      untrack();
-      // Closed before its answer was out: the client went away (or the server was cut off).
-      if (!res.writableFinished) options.unanswered?.('client_gone');
-    });
+    lastResponses.set(socket, res);
+    // One listener shared by every response (it reads the response as `this`): no closure per request.
+    res.on('close', onResponseClose);
   }
 
   function refuse(req: IncomingMessage, res: ServerResponse, error: PlainError, started: number): void {
@@ -340,9 +338,8 @@ export function createConnectionHygiene(options: HygieneOptions): ConnectionHygi
       return;
     }
     options.unanswered?.(refusal.reason, refusal.error);
-    const queue = pending.get(socket);
-    const last = queue?.[queue.length - 1];
-    if (last) {
+    const last = lastResponses.get(socket);
+    if (last && !last.writableFinished && !last.destroyed) {
       // Answers still due go out first, in order; the last one closes the connection.
       if (!last.headersSent) last.setHeader('Connection', 'close');
       return;
