@@ -4,6 +4,7 @@ import {
   SessionRegistry,
   type EndReason,
 } from '../src/admin/sessionRegistry';
+import { ticketHash } from '../src/admin/ticketHash';
 import type { TicketInfo } from '../src/tickets/TicketStore';
 
 // Unit tests of how the registry tells an expiry from an end elsewhere: the store only says
@@ -144,5 +145,54 @@ test('ends are counted by the client that opened the session and by its user', (
   expect(report.byUser).toEqual([
     expect.objectContaining({ user: 'jsmith', loggedOut: 1, expiredWithoutLogout: 1 }),
     expect.objectContaining({ user: 'mjones', endedByAdmin: 1 }),
+  ]);
+});
+
+test('a followed session is found by its hash (with or without #, in any case), before and after the first look-up', () => {
+  const registry = new SessionRegistry(() => undefined, 30 * DAY);
+  registry.opened('H1', 'jsmith', 'op', client, 0);
+  registry.opened('H2', 'jsmith', 'op', client, 0);
+  expect(registry.resolve(`#${ticketHash('H1').toUpperCase()}`)).toBe('H1');
+  expect(registry.resolve(ticketHash('H2'))).toBe('H2');
+  registry.opened('H3', 'jsmith', 'op', client, 0); // after the first look-up by hash
+  expect(registry.resolve(`#${ticketHash('H3')}`)).toBe('H3');
+  registry.ended('H1', 'logout');
+  expect(registry.resolve(ticketHash('H1'))).toBeUndefined();
+  expect(registry.resolve('H2')).toBe('H2');
+  expect(registry.resolve('0c9d3e5f-5b8a-4d3e-9d1a-2f4b6c8e0a1b')).toBeUndefined();
+  expect(registry.resolve('#')).toBeUndefined();
+  registry.reset();
+  expect(registry.resolve(ticketHash('H2'))).toBeUndefined();
+  registry.opened('H2', 'jsmith', 'op', client, 0);
+  expect(registry.resolve(ticketHash('H2'))).toBe('H2');
+});
+
+test('a session the full registry lets go of is no longer found by its hash', () => {
+  const registry = new SessionRegistry(() => undefined, 30 * DAY);
+  for (let i = 0; i < MAX_TRACKED_SESSIONS; i++) registry.opened(`F${i}`, 'jsmith', 'op', client, i);
+  expect(registry.resolve(ticketHash('F0'))).toBe('F0');
+  registry.opened('G1', 'jsmith', 'op', client, 1);
+  expect(registry.resolve(ticketHash('F0'))).toBeUndefined();
+  expect(registry.resolve(ticketHash('F1'))).toBe('F1');
+  expect(registry.resolve(ticketHash('G1'))).toBe('G1');
+});
+
+test('clients alike but not the same object are counted as one', () => {
+  const registry = new SessionRegistry(() => undefined, 30 * DAY);
+  registry.opened('K1', 'jsmith', 'op', { ...client }, 0);
+  registry.opened('K2', 'jsmith', 'op', { ...client }, 0);
+  registry.opened('K3', 'jsmith', 'op', client, 0);
+  registry.ended('K1', 'logout');
+  registry.ended('K2', 'expired');
+  expect(registry.report(0, DAY).byClient).toEqual([
+    {
+      client,
+      loggedOut: 1,
+      expiredWithoutLogout: 1,
+      evictedWithoutLogout: 0,
+      endedByAdmin: 0,
+      open: 1,
+      openIdle: 0,
+    },
   ]);
 });

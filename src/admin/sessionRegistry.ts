@@ -89,7 +89,24 @@ const FIELD: Record<EndReason, keyof LeakCounts> = {
   admin: 'endedByAdmin',
 };
 
-const clientKey = (client: SessionClient) => `${client.userAgent}\u0000${client.address}`;
+/**
+ * The key a client's ends are counted under, made once per client object: the calls of a
+ * connection share one (sessionClient.ts), and one string, hashed once, is cheap to look up again
+ * where a fresh one is hashed in full (user agents are long). A client never changes.
+ */
+function clientKey(client: SessionClient): string {
+  let key = clientKeys.get(client);
+  if (key === undefined) {
+    key = `${client.userAgent}\u0000${client.address}`;
+    clientKeys.set(client, key);
+  }
+  return key;
+}
+
+const clientKeys = new WeakMap<SessionClient, string>();
+
+/** How long {@link ticketHash} is: no other string names a session by its hash. */
+const HASH_LENGTH = 12;
 
 /** Users of ended sessions remembered for {@link SessionRegistry.userOf}. */
 const ENDED_USERS_KEPT = 1024;
@@ -128,7 +145,13 @@ class OldestKey {
  */
 export class SessionRegistry {
   private readonly open = new Map<string, Tracked>();
-  private readonly byHash = new Map<string, string>();
+  /**
+   * The followed tickets by their hash, made on the first look-up by hash and kept from then on:
+   * a single instance asks only from the admin API (rare), and keeping it would cost every
+   * sign-in and LogOut a look-up in another large map. Instances sharing a store ask on every
+   * LogOut elsewhere, so it must not be a scan per call.
+   */
+  private byHash: Map<string, string> | undefined;
   private endedByClient = new Map<string, { client: SessionClient; counts: LeakCounts }>();
   private endedByUser = new Map<string, LeakCounts>();
   private untracked = 0;
@@ -146,14 +169,14 @@ export class SessionRegistry {
   opened(ticket: string, userKey: string, operation: string, client: SessionClient, at: number): void {
     if (this.open.has(ticket)) return this.used(ticket, at);
     if (this.open.size >= MAX_TRACKED_SESSIONS) {
-      this.forget(this.oldestOpen.take() as string);
+      this.forget(this.open.get(this.oldestOpen.take() as string) as Tracked);
       this.untracked++;
     } else {
       this.oldestOpen.release();
     }
     const hash = ticketHash(ticket);
     this.open.set(ticket, { ticket, hash, userKey, issuedAt: at, lastUsedAt: at, operation, client });
-    this.byHash.set(hash, ticket);
+    this.byHash?.set(hash, ticket);
   }
 
   used(ticket: string, at: number): void {
@@ -166,7 +189,7 @@ export class SessionRegistry {
     const session = this.open.get(ticket);
     this.onEnded(reason, { ticket, userKey: session?.userKey ?? userKey });
     if (!session) return;
-    this.forget(ticket);
+    this.forget(session);
     this.endedUsers.set(ticket, session.userKey);
     if (this.endedUsers.size > ENDED_USERS_KEPT) this.endedUsers.delete(this.oldestEnded.take() as string);
     const field = FIELD[reason];
@@ -188,7 +211,15 @@ export class SessionRegistry {
   /** The ticket of a followed session named by its ticket or its short hash. */
   resolve(ticketOrHash: string): string | undefined {
     if (this.open.has(ticketOrHash)) return ticketOrHash;
-    return this.byHash.get(ticketOrHash.replace(/^#/, '').toLowerCase());
+    const hash = ticketOrHash.replace(/^#/, '').toLowerCase();
+    // An unfollowed ticket (endSession takes one) must not make the index.
+    if (hash.length !== HASH_LENGTH) return undefined;
+    if (!this.byHash) {
+      // In the order opened: on a clash of hashes (48 bits) the newest wins, as when kept all along.
+      this.byHash = new Map();
+      for (const session of this.open.values()) this.byHash.set(session.hash, session.ticket);
+    }
+    return this.byHash.get(hash);
   }
 
   userOf(ticket: string): string | undefined {
@@ -266,7 +297,7 @@ export class SessionRegistry {
   /** Forgets every session and count (the admin reset). */
   reset(): void {
     this.open.clear();
-    this.byHash.clear();
+    this.byHash = undefined;
     this.endedUsers.clear();
     this.oldestOpen.release();
     this.oldestEnded.release();
@@ -275,11 +306,9 @@ export class SessionRegistry {
     this.untracked = 0;
   }
 
-  private forget(ticket: string): void {
-    const session = this.open.get(ticket);
-    if (!session) return;
-    this.open.delete(ticket);
-    this.byHash.delete(session.hash);
+  private forget(session: Tracked): void {
+    this.open.delete(session.ticket);
+    this.byHash?.delete(session.hash);
   }
 }
 
