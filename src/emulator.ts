@@ -365,8 +365,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       res.writeHead(answer.status, answer.headers as Record<string, string>).end(answer.body);
     },
     {
-      isServicePath: (url: string | undefined) =>
-        url !== undefined && paths.some((path) => isAtOrBelow(url, path)),
+      isServicePath: (url: string | undefined) => {
+        if (url === undefined) return false;
+        // A loop, not paths.some(): no closure made on every request.
+        for (const path of paths) if (isAtOrBelow(url, path)) return true;
+        return false;
+      },
     },
   );
   const parts: AppParts = {
