@@ -21,6 +21,7 @@ export function printTable(throughput, latency) {
     'p99 ms',
     'floor req/s',
     'x floor',
+    'necessary x floor',
     'node-soap req/s',
     'x node-soap',
     'p99 @70% ms',
@@ -37,6 +38,7 @@ export function printTable(throughput, latency) {
         fmtMs(row.emulator.latencyMs.p99),
         fmtInt(row.floor.rps),
         fmtRatio(row.floorRatio),
+        row.workFloor ? fmtRatio(row.workFloorRatio) : '-',
         row.nodeSoap ? fmtInt(row.nodeSoap.rps) : 'n/a',
         fmtRatio(row.nodeSoapRatio, 'x'),
         latency[name] ? fmtP99(latency[name].emulator) : '-',
@@ -52,7 +54,9 @@ export function printTable(throughput, latency) {
   for (const row of rows) log(line(row));
   log('');
   log(
-    "(p50/p99: closed loop, autocannon, whole milliseconds. p99 @70%: open loop at 70 % of the server's own\n" +
+    '(necessary x floor: bench/work-floor-server.mjs, the floor plus only the work an emulator cannot skip:\n' +
+      " the ticket read from the request, the store's look-up, the counter, the histogram and the log line.\n" +
+      " p50/p99: closed loop, autocannon, whole milliseconds. p99 @70%: open loop at 70 % of the server's own\n" +
       " maximum, from the instant each request was due; the floor's shows what the machine allows any server.\n" +
       ' ! = the load generator fell behind: that figure is partly its own.)',
   );
@@ -70,6 +74,21 @@ export function printTypedTable(typed) {
   }
 }
 
+/**
+ * The note of a LogOut throughput line on the necessary work (bench/work-floor-server.mjs): how far
+ * a node:http server doing only the work no emulator can skip got in this run. A reference, not a
+ * target: under the target, no emulator doing that work could reach it in this run.
+ */
+function necessaryWork(run, ratio, target, unit) {
+  if (!run || ratio === undefined) return [];
+  const notes = describeRun(run);
+  return [
+    `the necessary work alone: ${fmtRatio(ratio, unit)}` +
+      (ratio < target ? ' (out of reach in this run for any node:http server doing that work)' : '') +
+      (notes.length > 0 ? ` (its run: ${notes.join(', ')})` : ''),
+  ];
+}
+
 export function verdicts(results) {
   const lines = [];
   const add = (target, figure, pass, note = '', unsure = false) =>
@@ -78,12 +97,14 @@ export function verdicts(results) {
   for (const name of settings.scenarios) {
     const row = throughput[name];
     if (!row?.emulator) continue;
-    const suspect = [...describeRun(row.emulator), ...describeRun(row.floor)].join('; ');
+    const suspect = [...describeRun(row.emulator), ...describeRun(row.floor)];
     add(
       `${name}: throughput >= ${TARGETS.floorRatio} x floor`,
       fmtRatio(row.floorRatio),
       row.floorRatio >= TARGETS.floorRatio,
-      suspect,
+      [...necessaryWork(row.workFloor, row.workFloorRatio, TARGETS.floorRatio, ' x floor'), ...suspect].join(
+        '; ',
+      ),
       doubtful(row.emulator, row.floor),
     );
     if (row.nodeSoap) {
@@ -96,6 +117,7 @@ export function verdicts(results) {
             (row.nodeSoapCeiling < TARGETS.nodeSoapRatio
               ? " (out of reach for any server doing the floor's work and more)"
               : `, so it needs >= ${fmtRatio(TARGETS.nodeSoapRatio / row.nodeSoapCeiling)} x floor`),
+          ...necessaryWork(row.workFloor, row.workFloorNodeSoap, TARGETS.nodeSoapRatio, 'x node-soap'),
           ...describeRun(row.nodeSoap),
         ].join('; '),
         doubtful(row.emulator, row.nodeSoap),
