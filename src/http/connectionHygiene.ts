@@ -73,20 +73,22 @@ const drains = new WeakMap<Socket, Drain>();
  * and once it is finished none is: no queue to keep, no listener to take finished ones out.
  */
 const lastResponses = new WeakMap<Socket, ServerResponse>();
-/** Who reads the body arriving on a connection now (at most one request at a time). */
-const bodyReaders = new WeakMap<Socket, (failure: BodyFailure) => void>();
+/** Who reads a request body: told when the parser finds it broken, cut off by a half-close, or late. */
+export interface BodyWatcher {
+  bodyFailed(failure: BodyFailure): void;
+}
 
-/**
- * Registers who reads `req`'s body, to be told when the parser finds it broken, cut off by a
- * half-close, or late. Returns the unregistration.
- */
-export function watchBody(req: IncomingMessage, fail: (failure: BodyFailure) => void): () => void {
-  const socket = req.socket as Socket | null;
-  if (!socket) return () => undefined;
-  bodyReaders.set(socket, fail);
-  return () => {
-    if (bodyReaders.get(socket) === fail) bodyReaders.delete(socket);
-  };
+/** Who reads the body arriving on a connection now (at most one request at a time). */
+const bodyReaders = new WeakMap<Socket, BodyWatcher>();
+
+/** Registers who reads the body arriving on `socket` now, until {@link unwatchBody}. */
+export function watchBody(socket: Socket | null, watcher: BodyWatcher): void {
+  if (socket) bodyReaders.set(socket, watcher);
+}
+
+/** The body `watcher` read is in (or given up): the parser's refusals are no longer its business. */
+export function unwatchBody(socket: Socket | null, watcher: BodyWatcher): void {
+  if (socket && bodyReaders.get(socket) === watcher) bodyReaders.delete(socket);
 }
 
 /**
@@ -336,7 +338,7 @@ export function createConnectionHygiene(options: HygieneOptions): ConnectionHygi
     if (reader) {
       // A body being read is broken, cut off or late: its handler answers (P_BODY_*, 408).
       bodyReaders.delete(socket);
-      reader(refusal.body);
+      reader.bodyFailed(refusal.body);
       return;
     }
     options.unanswered?.(refusal.reason, refusal.error);

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { BodyFailure } from '../errors/catalogue';
-import { markClosing, watchBody } from './connectionHygiene';
+import { markClosing, unwatchBody, watchBody, type BodyWatcher } from './connectionHygiene';
 
 export type BodyResult = { readonly body: Buffer } | { readonly tooLarge: true };
 
@@ -17,6 +18,80 @@ export class BodyError extends Error {
 }
 
 const TOO_LARGE: BodyResult = Object.freeze({ tooLarge: true } as const);
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** Where a request keeps the read of its body, for the listeners below (shared by every request). */
+const READ = Symbol('body read');
+type Reading = IncomingMessage & { [READ]?: BodyRead<unknown> };
+
+/** One body being read: its chunks so far, and whom to tell. */
+class BodyRead<C> implements BodyWatcher {
+  /**
+   * Settled once: the listeners stay on the request (it emits neither data nor 'aborted' after its
+   * end, and a later error is ignored), which spares removing four of them every request.
+   */
+  private settled = false;
+  private first: Buffer | undefined = undefined;
+  private chunks: Buffer[] | undefined = undefined;
+  private size = 0;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly limit: number,
+    private readonly context: C,
+    private readonly done: (context: C, result: BodyResult) => void,
+    private readonly failed: (context: C, error: BodyError) => void,
+  ) {}
+
+  data(chunk: Buffer): void {
+    if (this.settled) return;
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      this.settle();
+      this.req.off('data', onBodyData);
+      // Synchronously, while the parser may still be in the chunk that holds a next request.
+      markClosing(this.req.socket);
+      this.done(this.context, TOO_LARGE);
+      return;
+    }
+    if (this.first === undefined) this.first = chunk;
+    else (this.chunks ??= [this.first]).push(chunk);
+  }
+
+  end(): void {
+    if (this.settled) return;
+    this.settle();
+    const { chunks, first } = this;
+    this.done(this.context, {
+      body: chunks !== undefined ? Buffer.concat(chunks, this.size) : (first ?? EMPTY_BODY),
+    });
+  }
+
+  /** The parser found the body broken, or the client half-closed or stalled mid-body. */
+  bodyFailed(failure: BodyFailure): void {
+    if (this.settled) return;
+    this.settle();
+    this.failed(this.context, new BodyError(failure));
+  }
+
+  private settle(): void {
+    this.settled = true;
+    unwatchBody(this.req.socket as Socket | null, this);
+  }
+}
+
+// One set of listeners for every request: each finds its read on the request (`this`), so a body
+// costs one object instead of a closure per listener.
+function onBodyData(this: Reading, chunk: Buffer): void {
+  this[READ]?.data(chunk);
+}
+function onBodyEnd(this: Reading): void {
+  this[READ]?.end();
+}
+/** The connection closed under the body (IncomingMessage emits 'aborted', then an error). */
+function onBodyAborted(this: Reading): void {
+  this[READ]?.bodyFailed('aborted');
+}
 
 /**
  * Reads the request body up to `limit` bytes, then calls `done` with `context` and the body, or
@@ -40,48 +115,13 @@ export function readBodyThen<C>(
     return done(context, TOO_LARGE);
   }
   if (req.destroyed && !req.complete) return failed(context, new BodyError('aborted'));
-  // Settled once: the listeners stay on the request (it emits neither data nor 'aborted' after
-  // its end, and a later error is ignored), which spares removing four of them every request.
-  let settled = false;
-  let first: Buffer | undefined;
-  let chunks: Buffer[] | undefined;
-  let size = 0;
-  const settle = () => {
-    settled = true;
-    unwatch();
-  };
-  const onData = (chunk: Buffer) => {
-    if (settled) return;
-    size += chunk.length;
-    if (size > limit) {
-      settle();
-      req.off('data', onData);
-      // Synchronously, while the parser may still be in the chunk that holds a next request.
-      markClosing(req.socket);
-      done(context, TOO_LARGE);
-      return;
-    }
-    if (first === undefined) first = chunk;
-    else (chunks ??= [first]).push(chunk);
-  };
-  const onEnd = () => {
-    if (settled) return;
-    settle();
-    done(context, { body: chunks !== undefined ? Buffer.concat(chunks, size) : (first ?? EMPTY_BODY) });
-  };
-  const fail = (failure: BodyFailure) => {
-    if (settled) return;
-    settle();
-    failed(context, new BodyError(failure));
-  };
-  // The connection closed under the body (IncomingMessage emits 'aborted', then an error).
-  const onAborted = () => fail('aborted');
-  // The parser found the body broken, or the client half-closed or stalled mid-body.
-  const unwatch = watchBody(req, fail);
-  req.on('data', onData);
-  req.on('end', onEnd);
-  req.on('error', onAborted);
-  req.on('aborted', onAborted);
+  const read = new BodyRead(req, limit, context, done, failed);
+  (req as Reading)[READ] = read as BodyRead<unknown>;
+  watchBody(req.socket as Socket | null, read);
+  req.on('data', onBodyData);
+  req.on('end', onBodyEnd);
+  req.on('error', onBodyAborted);
+  req.on('aborted', onBodyAborted);
 }
 
 /** {@link readBodyThen} as a promise, for callers off the hot path. Rejects with a {@link BodyError}. */
@@ -99,5 +139,3 @@ const rejectWith =
   (reject: (error: BodyError) => void) =>
   (_context: undefined, error: BodyError): void =>
     reject(error);
-
-const EMPTY_BODY = Buffer.alloc(0);
