@@ -10,8 +10,11 @@ export type { Logger };
 const LOG_BUFFER_BYTES = 12 * 1024;
 /** The longest a line waits in that buffer. */
 const LOG_FLUSH_MS = 100;
-/** Chunks are encoded into slabs of this size, one allocation for a dozen chunks or so. */
-const SLAB_BYTES = 64 * 1024;
+/**
+ * Chunks are encoded into slabs of this size: room is kept for the most a chunk could take (3
+ * bytes a character), but only what it took is used, so one allocation serves about 20 chunks.
+ */
+const SLAB_BYTES = 256 * 1024;
 
 /**
  * Structured JSON logs (pino), one line per event on stdout. Tickets and passwords are never
