@@ -28,6 +28,9 @@ export interface MemoryTicketStoreOptions {
   onEvict?: (ticket: string) => void;
 }
 
+/** The answer of a revoke that finds nothing to revoke: shared, a settled promise never changes. */
+const NOT_LIVE: Promise<string | undefined> = Promise.resolve(undefined);
+
 /**
  * Tickets in an LRU: the key is the ticket, the value the user key. Expiry is lru-cache's own
  * TTL bookkeeping (two typed-array slots per entry), checked lazily on access: there is no
@@ -97,6 +100,9 @@ export class MemoryTicketStore implements TicketStore {
     } catch (error) {
       return Promise.reject(error);
     }
+    // Nobody is revoking it and no failed record waits for it: a [901], with no async function
+    // run to say so (the common case of an unknown or repeated LogOut).
+    if (this.recording.size === 0 && this.unrecorded.size === 0) return NOT_LIVE;
     return this.revokeNotLive(ticket);
   }
 
