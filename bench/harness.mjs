@@ -63,11 +63,16 @@ export function numberFromEnv(name, fallback) {
   return number;
 }
 
-/** Rounds of an A/B comparison: a whole number, at least 3, so that its median means something. */
-function roundsFromEnv(name, fallback) {
-  const rounds = numberFromEnv(name, fallback);
-  if (!Number.isInteger(rounds) || rounds < 3) {
-    throw new Error(`${name}=${JSON.stringify(process.env[name])}: a whole number of rounds, at least 3`);
+/**
+ * A number of rounds: a whole number, at least `least` (an A/B comparison needs 3 for its median
+ * to mean something).
+ */
+function roundsFromEnv(name, fallback, least) {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const rounds = Number(value);
+  if (!Number.isInteger(rounds) || rounds < least) {
+    throw new Error(`${name}=${JSON.stringify(value)}: a whole number of rounds, at least ${least}`);
   }
   return rounds;
 }
@@ -83,7 +88,9 @@ export const settings = {
   scenarios: scenariosFromEnv(process.env.BENCH_SCENARIOS),
   skip: new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean)),
   patienceSec: numberFromEnv('BENCH_PATIENCE', 120),
-  adminRounds: roundsFromEnv('BENCH_ADMIN_ROUNDS', 3),
+  /** Rounds of the throughput phase: floor, necessary work, node-soap, emulator, each round. */
+  rounds: roundsFromEnv('BENCH_ROUNDS', 3, 1),
+  adminRounds: roundsFromEnv('BENCH_ADMIN_ROUNDS', 3, 3),
 };
 
 /**

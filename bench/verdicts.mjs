@@ -54,7 +54,9 @@ export function printTable(throughput, latency) {
   for (const row of rows) log(line(row));
   log('');
   log(
-    '(necessary x floor: bench/work-floor-server.mjs, the floor plus only the work an emulator cannot skip:\n' +
+    "(x floor, necessary x floor, x node-soap: each round's own ratio, its runs made one after another\n" +
+      ` (median of ${settings.rounds} round${settings.rounds === 1 ? '' : 's'}); req/s, p50, p99: the run with the median req/s of that server.\n` +
+      ' necessary x floor: bench/work-floor-server.mjs, the floor plus only the work an emulator cannot skip:\n' +
       " the ticket read from the request, the store's look-up, the counter, the histogram and the log line.\n" +
       " p50/p99: closed loop, autocannon, whole milliseconds. p99 @70%: open loop at 70 % of the server's own\n" +
       " maximum, from the instant each request was due; the floor's shows what the machine allows any server.\n" +
@@ -74,14 +76,34 @@ export function printTypedTable(typed) {
   }
 }
 
+/** A throughput row's rounds (a row without them counts as one round). */
+const roundsOf = (row) => row.rounds ?? [row];
+
+/** Every run of these servers over a throughput row's rounds. */
+const runsOf = (row, ...servers) => roundsOf(row).flatMap((round) => servers.map((server) => round[server]));
+
+/**
+ * What was off in the runs of a server over a throughput row's rounds, each note with its round:
+ * a round's ratio rests on its own runs, so a disturbed run in any round is reported, not only
+ * in the run with the median req/s.
+ */
+function runNotes(row, server, label) {
+  const rounds = roundsOf(row);
+  return rounds.flatMap((round, index) =>
+    describeRun(round[server]).map((note) =>
+      rounds.length > 1 ? `round ${index + 1} ${label}: ${note}` : `${label}: ${note}`,
+    ),
+  );
+}
+
 /**
  * The note of a LogOut throughput line on the necessary work (bench/work-floor-server.mjs): how far
  * a node:http server doing only the work no emulator can skip got in this run. A reference, not a
  * target: under the target, no emulator doing that work could reach it in this run.
  */
-function necessaryWork(run, ratio, target, unit) {
-  if (!run || ratio === undefined) return [];
-  const notes = describeRun(run);
+function necessaryWork(row, ratio, target, unit) {
+  if (!row.workFloor || ratio === undefined) return [];
+  const notes = runNotes(row, 'workFloor', 'necessary');
   return [
     `the necessary work alone: ${fmtRatio(ratio, unit)}` +
       (ratio < target ? ' (out of reach in this run for any node:http server doing that work)' : '') +
@@ -97,15 +119,13 @@ export function verdicts(results) {
   for (const name of settings.scenarios) {
     const row = throughput[name];
     if (!row?.emulator) continue;
-    const suspect = [...describeRun(row.emulator), ...describeRun(row.floor)];
+    const suspect = [...runNotes(row, 'emulator', 'emulator'), ...runNotes(row, 'floor', 'floor')];
     add(
       `${name}: throughput >= ${TARGETS.floorRatio} x floor`,
       fmtRatio(row.floorRatio),
       row.floorRatio >= TARGETS.floorRatio,
-      [...necessaryWork(row.workFloor, row.workFloorRatio, TARGETS.floorRatio, ' x floor'), ...suspect].join(
-        '; ',
-      ),
-      doubtful(row.emulator, row.floor),
+      [...necessaryWork(row, row.workFloorRatio, TARGETS.floorRatio, ' x floor'), ...suspect].join('; '),
+      doubtful(...runsOf(row, 'emulator', 'floor')),
     );
     if (row.nodeSoap) {
       add(
@@ -117,10 +137,11 @@ export function verdicts(results) {
             (row.nodeSoapCeiling < TARGETS.nodeSoapRatio
               ? " (out of reach for any server doing the floor's work and more)"
               : `, so it needs >= ${fmtRatio(TARGETS.nodeSoapRatio / row.nodeSoapCeiling)} x floor`),
-          ...necessaryWork(row.workFloor, row.workFloorNodeSoap, TARGETS.nodeSoapRatio, 'x node-soap'),
-          ...describeRun(row.nodeSoap),
+          ...necessaryWork(row, row.workFloorNodeSoap, TARGETS.nodeSoapRatio, 'x node-soap'),
+          ...runNotes(row, 'emulator', 'emulator'),
+          ...runNotes(row, 'nodeSoap', 'node-soap'),
         ].join('; '),
-        doubtful(row.emulator, row.nodeSoap),
+        doubtful(...runsOf(row, 'emulator', 'nodeSoap')),
       );
     } else {
       add(

@@ -2,8 +2,9 @@
 // floor (bench/floor-server.mjs: node:http answering the same bytes without parsing), the
 // necessary work (bench/work-floor-server.mjs: the same answer after only the work an emulator
 // cannot skip; a reference, not a target), node-soap's server for SOAP
-// (bench/node-soap-server.mjs), then the emulator. Targets: emulator >= 0.60 x floor, >= 3 x
-// node-soap.
+// (bench/node-soap-server.mjs), then the emulator, in that order in each of settings.rounds
+// rounds (BENCH_ROUNDS); each ratio is the median of the rounds' own ratios. Targets: emulator
+// >= 0.60 x floor, >= 3 x node-soap.
 import path from 'node:path';
 import {
   BENCH_DIR,
@@ -14,7 +15,16 @@ import {
   scenarioByName,
   startServerProcess,
 } from '../common.mjs';
-import { TicketPool, measure, nodeSoapIssuer, report, settings, ticketsFor } from '../harness.mjs';
+import {
+  TicketPool,
+  log,
+  measure,
+  median,
+  nodeSoapIssuer,
+  report,
+  settings,
+  ticketsFor,
+} from '../harness.mjs';
 
 /** Fails loudly when the floor would not answer what the emulator answers. */
 export async function checkSameAnswer(scenario, emulator, floor, ticket) {
@@ -84,85 +94,152 @@ async function startWorkFloor(scenario, emulatorHolds, ownTickets) {
   return { workFloor, pool, storeTickets };
 }
 
+/** Seconds measured per run of a round: BENCH_DURATION shared out over the rounds, at least 2. */
+export const roundSec = Math.max(2, Math.round(settings.durationSec / settings.rounds));
+
+/**
+ * The ratios taken within each round, between runs made one after another: name in the row,
+ * label in the output, and how a round's runs give it (undefined where node-soap has no run).
+ */
+const RATIOS = [
+  ['floorRatio', 'x floor', (r) => r.emulator.rps / r.floor.rps],
+  ['nodeSoapRatio', 'x node-soap', (r) => r.nodeSoap && r.emulator.rps / r.nodeSoap.rps],
+  // How far a server doing only the work no emulator can skip gets (information, not a target).
+  ['workFloorRatio', 'necessary x floor', (r) => r.workFloor.rps / r.floor.rps],
+  ['workFloorNodeSoap', 'necessary x node-soap', (r) => r.nodeSoap && r.workFloor.rps / r.nodeSoap.rps],
+  // The most any server doing at least the floor's work (read the body, write the answer) can
+  // reach against node-soap in that round: the floor's own ratio.
+  ['nodeSoapCeiling', 'floor x node-soap', (r) => r.nodeSoap && r.floor.rps / r.nodeSoap.rps],
+];
+const SERVERS = ['floor', 'workFloor', 'nodeSoap', 'emulator'];
+
+/** The run whose req/s is the median of `runs` (for an even count, the lower of the middle two). */
+function medianRun(runs) {
+  return [...runs].sort((a, b) => a.rps - b.rps)[(runs.length - 1) >> 1];
+}
+
+/**
+ * Per scenario, settings.rounds rounds of floor, necessary work, node-soap (SOAP only) and
+ * emulator, one run each (settings.warmupSec + roundSec), so each round's ratios compare runs
+ * made within a minute of each other, whatever the machine's speed does across the phase. The
+ * floor and the work floor are started once per scenario and stay up, idle, while the others
+ * run. The row's ratios are the medians of the rounds' ratios; row.floor, row.emulator, ... the
+ * run with the median req/s of each server (the table, the verdicts' notes, the latency phase's
+ * pace); row.rounds every round's runs and ratios.
+ */
 export async function throughputPhase(servers, pools) {
   const results = {};
+  log(
+    `  ${settings.rounds} round${settings.rounds === 1 ? '' : 's'} per scenario (floor, necessary work, ` +
+      `node-soap, emulator), ${settings.warmupSec}+${roundSec} s per run`,
+  );
   for (const name of settings.scenarios) {
     const scenario = scenarioByName(name);
-    const row = (results[name] = { label: scenario.label });
+    const row = (results[name] = { label: scenario.label, durationSec: roundSec, rounds: [] });
     const job = {
       kind: 'throughput',
       scenario: name,
       connections: settings.connections,
       warmupSec: settings.warmupSec,
-      durationSec: settings.durationSec,
+      durationSec: roundSec,
     };
-    const seconds = settings.warmupSec + settings.durationSec + 1;
-    // The 901 run of the same transport tells how many tickets the success run will need.
-    const pathRps = (target) => results[name.replace('-ok', '-901')]?.[target]?.rps ?? 20_000;
+    const seconds = settings.warmupSec + roundSec + 1;
+    // The 901 run of the same transport tells how many tickets a success run will need; without
+    // one, the fastest run of that server in this scenario's earlier rounds, else 20,000 req/s.
+    const path901 = results[name.replace('-ok', '-901')];
+    const rpsFor = (target) =>
+      path901?.[target]?.rps ??
+      (Math.max(0, ...row.rounds.map((round) => round[target]?.rps ?? 0)) || 20_000);
 
     const floorArgs = [path.join(BENCH_DIR, 'floor-server.mjs'), scenario.golden];
     const floor = await startServerProcess('floor', floorArgs, { core: SERVER_CORE });
-    let fromFloor;
+    let workFloor;
     try {
       const ticket = scenario.tickets ? await pools.emulator.take() : undefined;
       await checkSameAnswer(scenario, servers.emulator, floor, ticket);
-      fromFloor = await request(floor.origin, scenario.request(ticket));
-      row.floor = await measure({ ...job, origin: floor.origin, serverPid: floor.pid });
-      report(name, 'floor', row.floor);
+      const fromFloor = await request(floor.origin, scenario.request(ticket));
+
+      // The necessary work: the same jobs on the same core, right after the floor in each round.
+      // Its success runs take fresh tickets as the emulator's do (the load generator's
+      // per-request path), sized from its own [901] run (else from the round's floor run, which
+      // it cannot outrun). Its store is filled before the first round, for `ownTickets` of its
+      // own (from the [901] run, else a guess): each run gets at least that many, so the store
+      // holds about what the emulator's does whatever the guess was.
+      const emulatorLive = pools.emulator.tickets.length;
+      const ownTickets = scenario.tickets
+        ? ticketsFor(path901?.workFloor?.rps ?? path901?.floor?.rps ?? 20_000, seconds)
+        : 0;
+      const emulatorHolds = scenario.tickets
+        ? Math.max(emulatorLive, ticketsFor(rpsFor('emulator'), seconds))
+        : emulatorLive;
+      const started = await startWorkFloor(scenario, emulatorHolds, ownTickets);
+      workFloor = started.workFloor;
+      const { pool } = started;
+      const workTicket = pool ? await pool.take() : undefined;
+      await checkWorkFloor(scenario, workFloor, fromFloor, workTicket, pool ? 'success' : 'E901');
+      row.workFloorStoreTickets = started.storeTickets + ownTickets;
+
+      for (let index = 0; index < settings.rounds; index++) {
+        log(`  round ${index + 1} of ${settings.rounds}`);
+        const round = {};
+        // The tickets of the round's node-soap and emulator runs, issued before its first run,
+        // so that its four runs follow each other closely (measure() tops up what is missing).
+        const tickets = {
+          nodeSoap: ticketsFor(rpsFor('nodeSoap'), seconds),
+          emulator: ticketsFor(rpsFor('emulator'), seconds),
+        };
+        if (scenario.tickets) {
+          if (scenario.nodeSoap) await pools.nodeSoap.fileWith(tickets.nodeSoap);
+          await pools.emulator.fileWith(tickets.emulator);
+        }
+
+        round.floor = await measure({ ...job, origin: floor.origin, serverPid: floor.pid });
+        report(name, 'floor', round.floor);
+
+        round.workFloor = await measure(
+          { ...job, origin: workFloor.origin, serverPid: workFloor.pid },
+          pool && {
+            pool,
+            tickets: Math.max(ownTickets, ticketsFor(path901?.workFloor?.rps ?? round.floor.rps, seconds)),
+          },
+        );
+        report(name, 'necessary', round.workFloor);
+
+        if (scenario.nodeSoap) {
+          const { origin, pid } = servers.nodeSoap;
+          round.nodeSoap = await measure(
+            { ...job, origin, serverPid: pid },
+            scenario.tickets && { pool: pools.nodeSoap, tickets: tickets.nodeSoap },
+          );
+          report(name, 'node-soap', round.nodeSoap);
+        }
+
+        const { origin, pid } = servers.emulator;
+        round.emulator = await measure(
+          { ...job, origin, serverPid: pid },
+          scenario.tickets && { pool: pools.emulator, tickets: tickets.emulator },
+        );
+        report(name, 'emulator', round.emulator);
+
+        for (const [key, , ratio] of RATIOS) round[key] = ratio(round);
+        row.rounds.push(round);
+      }
     } finally {
-      await floor.stop();
+      await Promise.all([floor.stop(), workFloor?.stop()]);
     }
 
-    // The necessary work, right after the floor: the same job on the same core. Its success run
-    // takes fresh tickets as the emulator's does (the load generator's per-request path), sized
-    // from its own [901] run (else from the floor, which it cannot outrun).
-    const emulatorLive = pools.emulator.tickets.length;
-    const workTickets = scenario.tickets
-      ? ticketsFor(results[name.replace('-ok', '-901')]?.workFloor?.rps ?? row.floor.rps, seconds)
-      : 0;
-    const emulatorHolds = scenario.tickets
-      ? Math.max(emulatorLive, ticketsFor(pathRps('emulator'), seconds))
-      : emulatorLive;
-    const { workFloor, pool, storeTickets } = await startWorkFloor(scenario, emulatorHolds, workTickets);
-    try {
-      const ticket = pool ? await pool.take() : undefined;
-      await checkWorkFloor(scenario, workFloor, fromFloor, ticket, pool ? 'success' : 'E901');
-      row.workFloorStoreTickets = storeTickets + workTickets;
-      row.workFloor = await measure(
-        { ...job, origin: workFloor.origin, serverPid: workFloor.pid },
-        pool && { pool, tickets: workTickets },
+    for (const server of SERVERS) {
+      if (row.rounds[0][server]) row[server] = medianRun(row.rounds.map((round) => round[server]));
+    }
+    for (const [key, label] of RATIOS) {
+      const values = row.rounds.map((round) => round[key]);
+      if (values.includes(undefined)) continue;
+      row[key] = median(values);
+      log(
+        `  ${name.padEnd(18)} ${label} per round ${values.map((value) => value.toFixed(2)).join(' ')}` +
+          ` -> ${row[key].toFixed(2)}`,
       );
-      report(name, 'necessary', row.workFloor);
-    } finally {
-      await workFloor.stop();
     }
-
-    if (scenario.nodeSoap) {
-      const { origin, pid } = servers.nodeSoap;
-      const tickets = ticketsFor(pathRps('nodeSoap'), seconds);
-      row.nodeSoap = await measure(
-        { ...job, origin, serverPid: pid },
-        scenario.tickets && { pool: pools.nodeSoap, tickets },
-      );
-      report(name, 'node-soap', row.nodeSoap);
-    }
-
-    const { origin, pid } = servers.emulator;
-    const tickets = ticketsFor(pathRps('emulator'), seconds);
-    row.emulator = await measure(
-      { ...job, origin, serverPid: pid },
-      scenario.tickets && { pool: pools.emulator, tickets },
-    );
-    report(name, 'emulator', row.emulator);
-
-    row.floorRatio = row.emulator.rps / row.floor.rps;
-    // How far a server doing only the work no emulator can skip gets (information, not a target).
-    row.workFloorRatio = row.workFloor.rps / row.floor.rps;
-    row.workFloorNodeSoap = row.nodeSoap ? row.workFloor.rps / row.nodeSoap.rps : undefined;
-    row.nodeSoapRatio = row.nodeSoap ? row.emulator.rps / row.nodeSoap.rps : undefined;
-    // The most any server doing at least the floor's work (read the body, write the answer) can
-    // reach against node-soap in this run: the floor's own ratio.
-    row.nodeSoapCeiling = row.nodeSoap ? row.floor.rps / row.nodeSoap.rps : undefined;
   }
   return results;
 }
