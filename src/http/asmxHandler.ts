@@ -90,9 +90,12 @@ interface RequestRecord {
 
 /** An answer at once, or once the operation has answered. */
 type Eventual = HttpAnswer | Promise<HttpAnswer>;
-/** Or {@link LATER}: a request whose body is being read, its answer delivered once the body is in. */
+/**
+ * Or {@link LATER}: the answer is sent by whoever waits for it (the body's last chunk, the
+ * operation's promise), not by the caller.
+ */
 type Answered = Eventual | typeof LATER;
-const LATER = Symbol('answered once the body is in');
+const LATER = Symbol('sent by whoever waits for the answer');
 
 /** A SOAP request waiting for its body. */
 interface SoapCall {
@@ -204,7 +207,8 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
   /**
    * Invokes an operation and encodes its outcome. The call learns whether the CSRF guard lets a
    * cookie-only state change through; the answer gains the browser-flow headers. Synchronous
-   * up to the operation: the answer follows the operation's own promise by one step.
+   * up to the operation; an operation that answers later has its answer sent from its own
+   * promise, one step after it ({@link LATER}).
    */
   function run(
     req: IncomingMessage,
@@ -214,37 +218,57 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     args: Arguments,
     facts: CallFacts,
     encode: OutcomeEncoder,
-  ): Eventual {
+  ): Answered {
     const call: CallRecord = { operation, args, cookieTicket: facts.cookieTicket };
     record.call = call;
     // An armed fault the call meets answers instead of the operation, and changes nothing.
     if (options.faults?.armed()) return runWithFault(req, record, service, operation, args, facts, encode);
-    return invokeAndEncode(req, record, service, operation, args, facts, encode);
+    const invoked = invokeCall(service, operation, args, facts);
+    if (!(invoked instanceof Promise)) return completeCall(req, record, operation, encode, invoked);
+    invoked.then(
+      (done) => finishCall(req, record, operation, encode, done),
+      (error: unknown) => finish(record, failedAnswer(record, error)),
+    );
+    return LATER;
   }
 
-  function invokeAndEncode(
-    req: IncomingMessage,
-    record: RequestRecord,
+  function invokeCall(
     service: ServiceRuntime,
     operation: OperationModel,
     args: Arguments,
     facts: CallFacts,
+  ): Invoked | Promise<Invoked> {
+    return invoke(service.path, operation, service.answerers(operation), args, facts, options.invoke);
+  }
+
+  /** The answer to a call that has its outcome. */
+  function completeCall(
+    req: IncomingMessage,
+    record: RequestRecord,
+    operation: OperationModel,
     encode: OutcomeEncoder,
-  ): Eventual {
-    const invoked = invoke(
-      service.path,
-      operation,
-      service.answerers(operation),
-      args,
-      facts,
-      options.invoke,
-    );
-    const complete = ({ outcome, answeredBy }: Invoked): HttpAnswer => {
-      (record.call as CallRecord).outcome = outcome;
-      record.answeredBy = answeredBy;
-      return signOut.decorate(req, outcome, encodeOutcome(operation, outcome, encode));
-    };
-    return invoked instanceof Promise ? invoked.then(complete) : complete(invoked);
+    { outcome, answeredBy }: Invoked,
+  ): HttpAnswer {
+    (record.call as CallRecord).outcome = outcome;
+    record.answeredBy = answeredBy;
+    return signOut.decorate(req, outcome, encodeOutcome(operation, outcome, encode));
+  }
+
+  /** Sends the answer to a call whose outcome came later. */
+  function finishCall(
+    req: IncomingMessage,
+    record: RequestRecord,
+    operation: OperationModel,
+    encode: OutcomeEncoder,
+    invoked: Invoked,
+  ): void {
+    let answer: HttpAnswer;
+    try {
+      answer = completeCall(req, record, operation, encode, invoked);
+    } catch (error) {
+      answer = failedAnswer(record, error);
+    }
+    finish(record, answer);
   }
 
   async function runWithFault(
@@ -275,7 +299,10 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
         return signOut.decorate(req, (call.outcome = effect.outcome), encode(operation, effect.outcome));
       }
     }
-    return invokeAndEncode(req, record, service, operation, args, facts, encode);
+    const invoked = invokeCall(service, operation, args, facts);
+    return invoked instanceof Promise
+      ? invoked.then((done) => completeCall(req, record, operation, encode, done))
+      : completeCall(req, record, operation, encode, invoked);
   }
 
   /** The facts of a call: the CSRF guard's verdict is asked only when the guard is on. */
@@ -305,7 +332,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
 
   function soapBodyIn(call: SoapCall, body: BodyResult): void {
     const { record } = call;
-    let answered: Eventual;
+    let answered: Answered;
     try {
       answered = answerSoap(call, body);
     } catch (error) {
@@ -314,7 +341,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     deliver(record, answered);
   }
 
-  function answerSoap({ record, service, version, encode, media }: SoapCall, body: BodyResult): Eventual {
+  function answerSoap({ record, service, version, encode, media }: SoapCall, body: BodyResult): Answered {
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
     const { req } = record;
     record.requestBody = body.body;
@@ -430,7 +457,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
 
   function formBodyIn(post: FormPost, body: BodyResult): void {
     const { record } = post;
-    let answered: Eventual;
+    let answered: Answered;
     try {
       answered = answerPost(post, body);
     } catch (error) {
@@ -442,7 +469,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
   function answerPost(
     { record, service, operation, media, facts, optional }: FormPost,
     body: BodyResult,
-  ): Eventual {
+  ): Answered {
     if ('tooLarge' in body) return plainError(PlainErrors.bodyTooLarge());
     record.requestBody = body.body;
     const decoded = decodeHttpPost(operation, body.body, media.parameters.charset, optional);
@@ -469,7 +496,8 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
   }
 
   /** Sends the answer once it is there. */
-  function deliver(record: RequestRecord, answered: Eventual): void {
+  function deliver(record: RequestRecord, answered: Answered): void {
+    if (answered === LATER) return;
     // An answer known at once is sent at once: no promise, no microtask.
     if (!(answered instanceof Promise)) return finish(record, answered);
     answered.then(
@@ -528,7 +556,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
     } catch (error) {
       answered = failedAnswer(record, error);
     }
-    if (answered !== LATER) deliver(record, answered);
+    deliver(record, answered);
   }) as AsmxHandler;
   handler.serviceFor = (url) => matchService(services, url);
   return handler;

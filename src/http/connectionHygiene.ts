@@ -78,17 +78,23 @@ export interface BodyWatcher {
   bodyFailed(failure: BodyFailure): void;
 }
 
-/** Who reads the body arriving on a connection now (at most one request at a time). */
-const bodyReaders = new WeakMap<Socket, BodyWatcher>();
+/**
+ * Who reads the body arriving on a connection now (at most one request at a time), kept on the
+ * socket itself: set and cleared for every body, where a WeakMap's set and delete cost ~0.5 µs.
+ */
+const BODY_READER = Symbol('body reader');
+type WatchedSocket = Socket & { [BODY_READER]?: BodyWatcher | undefined };
 
 /** Registers who reads the body arriving on `socket` now, until {@link unwatchBody}. */
 export function watchBody(socket: Socket | null, watcher: BodyWatcher): void {
-  if (socket) bodyReaders.set(socket, watcher);
+  if (socket) (socket as WatchedSocket)[BODY_READER] = watcher;
 }
 
 /** The body `watcher` read is in (or given up): the parser's refusals are no longer its business. */
 export function unwatchBody(socket: Socket | null, watcher: BodyWatcher): void {
-  if (socket && bodyReaders.get(socket) === watcher) bodyReaders.delete(socket);
+  if (socket && (socket as WatchedSocket)[BODY_READER] === watcher) {
+    (socket as WatchedSocket)[BODY_READER] = undefined;
+  }
 }
 
 /**
@@ -334,10 +340,10 @@ export function createConnectionHygiene(options: HygieneOptions): ConnectionHygi
     }
     const refusal = classify(error);
     markClosing(socket);
-    const reader = bodyReaders.get(socket);
+    const reader = (socket as WatchedSocket)[BODY_READER];
     if (reader) {
       // A body being read is broken, cut off or late: its handler answers (P_BODY_*, 408).
-      bodyReaders.delete(socket);
+      (socket as WatchedSocket)[BODY_READER] = undefined;
       reader.bodyFailed(refusal.body);
       return;
     }
