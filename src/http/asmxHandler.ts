@@ -331,14 +331,7 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
   }
 
   function soapBodyIn(call: SoapCall, body: BodyResult): void {
-    const { record } = call;
-    let answered: Answered;
-    try {
-      answered = answerSoap(call, body);
-    } catch (error) {
-      answered = failedAnswer(record, error);
-    }
-    deliver(record, answered);
+    answerBody(call, body, answerSoap);
   }
 
   function answerSoap({ record, service, version, encode, media }: SoapCall, body: BodyResult): Answered {
@@ -456,14 +449,22 @@ export function createAsmxHandler(options: AsmxHandlerOptions): AsmxHandler {
   }
 
   function formBodyIn(post: FormPost, body: BodyResult): void {
-    const { record } = post;
+    answerBody(post, body, answerPost);
+  }
+
+  /** Answers a request whose body is in; never throws (it runs inside the request's events). */
+  function answerBody<W extends { readonly record: RequestRecord }>(
+    waiting: W,
+    body: BodyResult,
+    answerWith: (waiting: W, body: BodyResult) => Answered,
+  ): void {
     let answered: Answered;
     try {
-      answered = answerPost(post, body);
+      answered = answerWith(waiting, body);
     } catch (error) {
-      answered = failedAnswer(record, error);
+      answered = failedAnswer(waiting.record, error);
     }
-    deliver(record, answered);
+    deliver(waiting.record, answered);
   }
 
   function answerPost(
