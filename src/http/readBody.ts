@@ -77,6 +77,9 @@ class BodyRead<C> implements BodyWatcher {
   private settle(): void {
     this.settled = true;
     unwatchBody(this.req.socket as Socket | null, this);
+    // The request outlives its answer (a keep-alive connection keeps its last response, and that
+    // response its request): it must not keep the body and the call with it.
+    (this.req as Reading)[READ] = undefined;
   }
 }
 
