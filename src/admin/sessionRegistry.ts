@@ -1,5 +1,5 @@
 import type { TicketInfo } from '../tickets/TicketStore';
-import { ticketHash } from './ticketHash';
+import { TICKET_HASH_LENGTH, ticketHash } from './ticketHash';
 
 /** Why a session ended: a LogOut, its expiry, the memory store's bound, or the admin API. */
 export type EndReason = 'logout' | 'expired' | 'evicted' | 'admin';
@@ -104,9 +104,6 @@ function clientKey(client: SessionClient): string {
 }
 
 const clientKeys = new WeakMap<SessionClient, string>();
-
-/** How long {@link ticketHash} is: no other string names a session by its hash. */
-const HASH_LENGTH = 12;
 
 /** Users of ended sessions remembered for {@link SessionRegistry.userOf}. */
 const ENDED_USERS_KEPT = 1024;
@@ -213,7 +210,7 @@ export class SessionRegistry {
     if (this.open.has(ticketOrHash)) return ticketOrHash;
     const hash = ticketOrHash.replace(/^#/, '').toLowerCase();
     // An unfollowed ticket (endSession takes one) must not make the index.
-    if (hash.length !== HASH_LENGTH) return undefined;
+    if (hash.length !== TICKET_HASH_LENGTH) return undefined;
     if (!this.byHash) {
       // In the order opened: on a clash of hashes (48 bits) the newest wins, as when kept all along.
       this.byHash = new Map();
