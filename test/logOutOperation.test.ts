@@ -3,6 +3,7 @@ import { logOut } from '../src/operations/logOut';
 import type { LogoutEvent, OperationContext } from '../src/operations/types';
 import { sessionAnswerers } from '../src/services/sessionService';
 import { MemoryTicketStore } from '../src/tickets/MemoryTicketStore';
+import type { TicketStore } from '../src/tickets/TicketStore';
 import { UserDirectory } from '../src/users/userDirectory';
 
 // The LogOut operation on its own: its success outcome is one shared object, which must still
@@ -91,4 +92,39 @@ test('the built-in answerer gives LogOut success the shared `<root success="true
   expect(await run()).toBe(plain);
   const cookie = (await store.issue('jsmith')).ticket;
   expect(await run(cookie, '')).toMatchObject({ kind: 'value', code: 'success', endedCookieSession: true });
+});
+
+test('on the memory store a LogOut answers at once; a store that only has revoke, once it settles', async () => {
+  const events: LogoutEvent[] = [];
+  const { store, context } = setUp((event) => events.push(event));
+  const { ticket } = await store.issue('jsmith');
+  const input = { params: { AuthenticationTicket: ticket }, cookieTicket: undefined };
+  // No promise: the answer goes out in the turn the request arrived.
+  const done = logOut(input, context);
+  expect(done).not.toBeInstanceOf(Promise);
+  expect(done).toMatchObject({ ok: true });
+  expect(events).toEqual([{ ticket, userKey: 'jsmith' }]);
+  const again = logOut(input, context);
+  expect(again).not.toBeInstanceOf(Promise);
+  expect(again).toMatchObject({ ok: false, error: { code: 'E901' } });
+
+  // A store without revokeAtOnce (Redis, a store of the user's) is waited for, with the same outcomes.
+  const second = (await store.issue('jsmith')).ticket;
+  const revokeOnly: OperationContext = {
+    ...context,
+    store: { revoke: (held: string) => store.revoke(held) } as unknown as TicketStore,
+  };
+  const waited = logOut({ params: { AuthenticationTicket: second }, cookieTicket: undefined }, revokeOnly);
+  expect(waited).toBeInstanceOf(Promise);
+  expect(await waited).toMatchObject({ ok: true });
+  expect(events).toEqual([
+    { ticket, userKey: 'jsmith' },
+    { ticket: second, userKey: 'jsmith' },
+  ]);
+  expect(
+    await logOut({ params: { AuthenticationTicket: second }, cookieTicket: undefined }, revokeOnly),
+  ).toMatchObject({
+    ok: false,
+    error: { code: 'E901' },
+  });
 });

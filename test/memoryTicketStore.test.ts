@@ -111,3 +111,19 @@ test('a recorder that throws at once rejects the LogOut rather than throwing at 
   expect(() => (revoking = store.revoke(ticket))).not.toThrow();
   await expect(revoking).rejects.toThrow('log closed');
 });
+
+test('revokeAtOnce answers at once without a revocation log, and its record promise with one', async () => {
+  const store = newStore();
+  const { ticket } = await store.issue('jsmith');
+  expect(store.revokeAtOnce(ticket)).toBe('jsmith');
+  expect(store.revokeAtOnce(ticket)).toBeUndefined();
+  const { recorder, pending } = gatedRecorder();
+  store.useRevocationLog(recorder);
+  const logged = (await store.issue('jdoe')).ticket;
+  const revoking = store.revokeAtOnce(logged);
+  expect(revoking).toBeInstanceOf(Promise);
+  // Dead at once, acknowledged once recorded.
+  expect(await store.peek(logged)).toBeUndefined();
+  pending[0]?.resolve();
+  expect(await revoking).toBe('jdoe');
+});

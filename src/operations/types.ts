@@ -38,4 +38,4 @@ export interface LogoutEvent {
 export type OperationHandler = (
   input: OperationInput,
   context: OperationContext,
-) => Promise<OperationOutcome>;
+) => OperationOutcome | Promise<OperationOutcome>;

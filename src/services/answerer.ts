@@ -35,7 +35,8 @@ export interface BuiltInAnswerer {
   readonly parameters: readonly string[];
   /** Parameters that may be left out over GET/POST (null then), as the product documents them. */
   readonly optionalParameters: readonly string[];
-  run(args: Arguments, facts: CallFacts): Promise<CallOutcome>;
+  /** Its outcome at once when the operation knows it without waiting, else the promise of it. */
+  run(args: Arguments, facts: CallFacts): CallOutcome | Promise<CallOutcome>;
 }
 
 export type Answerer = ValueAnswerer | BuiltInAnswerer;

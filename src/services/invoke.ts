@@ -62,10 +62,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * the answerers in precedence order; an operation nobody answers is what .NET answers for a
  * method whose body is `throw new NotImplementedException()`. Knows nothing of HTTP.
  *
- * Returns the result itself when it is known without waiting (nobody answers), else a promise:
- * the caller goes on at once instead of a microtask later. A built-in operation (the session
- * service, always the first answerer when there is one) costs one promise step, not an async
- * function's several: the hot path of every LogOut.
+ * Returns the result itself when it is known without waiting (nobody answers, or a built-in
+ * operation that answered at once: LogOut on the memory store), else a promise: the caller goes
+ * on at once instead of a microtask later. A built-in operation (the session service, always the
+ * first answerer when there is one) that waits costs one promise step after its own, not an
+ * async function's several: the hot path of every LogOut.
  */
 export function invoke(
   servicePath: string,
@@ -77,7 +78,10 @@ export function invoke(
 ): Invoked | Promise<Invoked> {
   const first = answerers[0];
   if (first === undefined) return NOT_IMPLEMENTED_CALL;
-  if (first.source === 'built-in') return first.run(args, facts).then(answeredBuiltIn);
+  if (first.source === 'built-in') {
+    const ran = first.run(args, facts);
+    return ran instanceof Promise ? ran.then(answeredBuiltIn) : answeredBuiltIn(ran);
+  }
   return invokeAnswerers(servicePath, operation, answerers, args, facts, deps);
 }
 

@@ -59,9 +59,10 @@ function builtIn(
 ): Pick<BuiltInAnswerer, 'source' | 'run'> {
   return {
     source: 'built-in',
-    // Not an async function: the operation's promise and one step after it, which is all a
-    // LogOut waits for (an async function here and in runOperation cost two steps more each).
-    run(args: Arguments, facts): Promise<CallOutcome> {
+    // Not an async function: an operation that answers at once (LogOut on the memory store) is
+    // answered at once; one that waits, one step after its promise (an async function here and
+    // in runOperation cost two steps more each).
+    run(args: Arguments, facts): CallOutcome | Promise<CallOutcome> {
       const params: Record<string, string | undefined> = {};
       for (const name in args) {
         const value = args[name];
@@ -74,15 +75,15 @@ function builtIn(
         cookie &&
         facts.cookieOnlyAllowed?.(cookie) === false
       ) {
-        return Promise.resolve({ kind: 'refused', error: PlainErrors.csrfRefused(), code: 'P_CSRF_REFUSED' });
+        return { kind: 'refused', error: PlainErrors.csrfRefused(), code: 'P_CSRF_REFUSED' };
       }
-      let running: Promise<OperationOutcome>;
+      let running: OperationOutcome | Promise<OperationOutcome>;
       try {
         running = handler({ params, cookieTicket: facts.cookieTicket }, context);
       } catch (error) {
-        running = Promise.reject(error);
+        return storeFailure(error);
       }
-      return running.then(callOutcomeOf, storeFailure);
+      return running instanceof Promise ? running.then(callOutcomeOf, storeFailure) : callOutcomeOf(running);
     },
   };
 }

@@ -92,21 +92,27 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   revoke(ticket: string): Promise<string | undefined> {
-    // A live ticket is the LogOut success path: no async function around it, whose promise would
-    // only wrap this one (and, with the revocation log, adopting the record's costs more turns).
+    let answer: string | undefined | Promise<string | undefined>;
     try {
-      const userKey = this.takeLive(ticket);
-      if (userKey !== undefined) return Promise.resolve(this.record(ticket, userKey));
+      answer = this.revokeAtOnce(ticket);
     } catch (error) {
       return Promise.reject(error);
     }
-    // Nobody is revoking it and no failed record waits for it: a [901], with no async function
-    // run to say so (the common case of an unknown or repeated LogOut).
-    if (this.recording.size === 0 && this.unrecorded.size === 0) return NOT_LIVE;
+    if (answer instanceof Promise) return answer;
+    return answer === undefined ? NOT_LIVE : Promise.resolve(answer);
+  }
+
+  revokeAtOnce(ticket: string): string | undefined | Promise<string | undefined> {
+    // A live ticket is the LogOut success path: its user at once, or, with the revocation log,
+    // the promise of its record (no async function around it, whose promise would only wrap it).
+    const userKey = this.takeLive(ticket);
+    if (userKey !== undefined) return this.record(ticket, userKey);
+    // Nobody is revoking it and no failed record waits for it: a [901], at once (the common case
+    // of an unknown or repeated LogOut).
+    if (this.recording.size === 0 && this.unrecorded.size === 0) return undefined;
     return this.revokeNotLive(ticket);
   }
 
-  /** Removes the ticket if it is live; its user key, or undefined. */
   private takeLive(ticket: string): string | undefined {
     // peek() skips an expired-but-unpurged entry, which must not count as a logout.
     const userKey = this.cache.peek(ticket);

@@ -34,6 +34,12 @@ export interface TicketStore {
    * ticket; of concurrent revokes of one ticket exactly one gets it.
    */
   revoke(ticket: string): Promise<string | undefined>;
+  /**
+   * Optional: the same removal as {@link revoke}, with its answer given at once when the store
+   * knows it without waiting (the memory store without a revocation log), else its promise.
+   * LogOut uses it to answer in the turn its request arrived, with no promise to settle.
+   */
+  revokeAtOnce?(ticket: string): string | undefined | Promise<string | undefined>;
   /** Number of tickets held (may include expired ones not yet purged). */
   size(): Promise<number>;
   /** Resolves when the store can serve requests; rejects with {@link StoreUnavailableError} otherwise. */
