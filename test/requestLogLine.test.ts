@@ -109,6 +109,32 @@ test("what the line looks like: the base service and the child's both, then the 
   ]);
 });
 
+test('each line has the time it was written: lines of one millisecond share it, the next one has its own', () => {
+  const out = sink();
+  const child = createLogger('info', out).child({ operation: 'LogOut' });
+  const line = new RequestLogLine(child);
+  const now = jest.spyOn(Date, 'now');
+  for (const ms of [
+    1_790_000_000_123, 1_790_000_000_123, 1_790_000_000_124, 1_790_000_000_999, 1_790_000_001_000,
+  ]) {
+    now.mockReturnValue(ms);
+    const [fast, own] = bothLines(
+      child,
+      out.lines,
+      {
+        requestId: 'r',
+        method: 'GET',
+        outcome: 'E901',
+        status: 200,
+        durationMs: 1,
+      },
+      line,
+    );
+    expect(fast).toBe(own);
+    expect(fast).toContain(`"time":${ms},`);
+  }
+});
+
 // Options that change a line in ways the fast line takes from pino (level, time, bindings, end).
 const sameShape: ReadonlyArray<[string, LoggerOptions]> = [
   ['an ISO time', { timestamp: pino.stdTimeFunctions.isoTime }],

@@ -35,6 +35,8 @@ interface LineStream {
 interface Template {
   /** `{"level":30`, as pino caches it. */
   readonly level: string;
+  /** `,"time":…`: pino's time function, or the same text kept for the millisecond it names. */
+  readonly time: () => string;
   readonly end: string;
   readonly stream: LineStream;
 }
@@ -90,7 +92,7 @@ export class RequestLogLine {
     const log = this.log as unknown as PinoInternals;
     template.stream.write(
       template.level +
-        (log[timeSym] as () => string)() +
+        template.time() +
         (log[chindingsSym] as string) +
         ',"requestId":' +
         asString(requestId) +
@@ -133,10 +135,29 @@ function templateOf(log: PinoInternals): Template | undefined {
     !hooks?.streamWrite &&
     !stringifiers[wildcardFirstSym] &&
     FIELDS.every((field) => !serializers[field] && !stringifiers[field] && field !== log[errorKeySym]);
-  return plain ? { level, end, stream: stream as LineStream } : undefined;
+  if (!plain) return undefined;
+  const time =
+    log[timeSym] === pino.stdTimeFunctions.epochTime ? epochTimeOfThisMs : (log[timeSym] as () => string);
+  return { level, time, end, stream: stream as LineStream };
 }
 
 /** pino's number in a line: a finite number as JavaScript prints it, anything else `null`. */
+let timeMs = Number.NaN;
+let timeText = '';
+
+/**
+ * pino's epochTime (`,"time":` and Date.now()), its text made once per millisecond: tens of
+ * lines share each one under load, and turning the number into text cost ~0.2 µs a line.
+ */
+function epochTimeOfThisMs(): string {
+  const now = Date.now();
+  if (now !== timeMs) {
+    timeMs = now;
+    timeText = ',"time":' + now;
+  }
+  return timeText;
+}
+
 function asNumber(value: number): string {
   return Number.isFinite(value) ? '' + value : 'null';
 }
