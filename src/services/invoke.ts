@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import type { MemberModel, OperationModel } from '../contract/model';
 import type { Arguments, XmlNodeValue } from '../codec/values';
 import { DomainErrors } from '../errors/catalogue';
-import type { TicketStore } from '../tickets/TicketStore';
+import type { TicketInfo, TicketStore } from '../tickets/TicketStore';
 import type { UserDirectory } from '../users/userDirectory';
 import type { Answerer, AnswerSource, CallFacts } from './answerer';
 import { codeOfMessage, NOT_IMPLEMENTED, storeFailureOutcome, type CallOutcome } from './callOutcome';
@@ -62,9 +62,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * the answerers in precedence order; an operation nobody answers is what .NET answers for a
  * method whose body is `throw new NotImplementedException()`. Knows nothing of HTTP.
  *
- * Returns the result itself when it is known without waiting (nobody answers, or a built-in
- * operation that answered at once: LogOut on the memory store), else a promise: the caller goes
- * on at once instead of a microtask later. A built-in operation (the session service, always the
+ * Returns the result itself when it is known without waiting (nobody answers; a built-in
+ * operation that answered at once, LogOut on the memory store; a stub or a handler that answered
+ * at once behind a ticket the memory store checked), else a promise: the caller goes on at once
+ * instead of a microtask later. A built-in operation (the session service, always the
  * first answerer when there is one) that waits costs one promise step after its own, not an
  * async function's several: the hot path of every LogOut.
  */
@@ -85,31 +86,52 @@ export function invoke(
   return invokeAnswerers(servicePath, operation, answerers, args, facts, deps);
 }
 
-async function invokeAnswerers(
+/**
+ * The answerers from `from` on, in order, the guard's session once it ran. Synchronous as long as
+ * nothing waits (the memory store's ticket check, a stub's answer): an operation answered at once
+ * is answered in the turn its request arrived; from the first promise on, it goes on from there.
+ */
+function invokeAnswerers(
   servicePath: string,
   operation: OperationModel,
   answerers: readonly Answerer[],
   args: Arguments,
   facts: CallFacts,
   deps: InvokeDependencies,
-): Promise<Invoked> {
+  from = 0,
+  guarded: Session | undefined = undefined,
+): Invoked | Promise<Invoked> {
   const returnsXmlNode = operation.result?.type.kind === 'xmlNode';
-  let session: { ticket: string; user: TicketUser } | undefined | null;
-  for (const answerer of answerers) {
+  let session = guarded;
+  for (let at = from; at < answerers.length; at++) {
+    const answerer = answerers[at] as Answerer;
     const answeredBy = ANSWERED_BY[answerer.source];
-    if (answerer.source === 'built-in') return { outcome: await answerer.run(args, facts), answeredBy };
+    if (answerer.source === 'built-in') {
+      const ran = answerer.run(args, facts);
+      return ran instanceof Promise
+        ? ran.then((outcome) => ({ outcome, answeredBy }))
+        : { outcome: ran, answeredBy };
+    }
     // The guard runs once, before the first answerer that is not built in.
     if (session === undefined) {
+      let checked: Guarded | Promise<Guarded>;
       try {
-        session = await guard(operation, args, facts, deps);
+        checked = guard(operation, args, facts, deps);
       } catch (error) {
-        const failure = storeFailureOutcome(error);
-        if (failure) return { outcome: failure, answeredBy };
-        throw error;
+        return guardFailed(error, answeredBy);
       }
-      if (session === null) {
-        return { outcome: failWith(returnsXmlNode, DomainErrors.INVALID_TICKET.text), answeredBy };
+      if (checked instanceof Promise) {
+        const resumeAt = at;
+        return checked.then(
+          (found) =>
+            found === null
+              ? deadTicket(returnsXmlNode, answeredBy)
+              : invokeAnswerers(servicePath, operation, answerers, args, facts, deps, resumeAt, found),
+          (error: unknown) => guardFailed(error, answeredBy),
+        );
       }
+      if (checked === null) return deadTicket(returnsXmlNode, answeredBy);
+      session = checked;
     }
     const context: HandlerContext = {
       service: servicePath,
@@ -124,32 +146,67 @@ async function invokeAnswerers(
     let value: unknown;
     try {
       value = answerer.call(args, context);
-      // A handler that answers at once (stubs do) is not waited for: one microtask less.
-      if (isThenable(value)) value = await value;
     } catch (error) {
-      if (error instanceof SoapFault) {
-        return {
-          outcome: {
-            kind: 'fault',
-            message: error.message,
-            faultCode: error.code,
-            code: codeOfMessage(error.message),
-          },
-          answeredBy,
-        };
-      }
-      const failure = storeFailureOutcome(error);
-      if (failure) return { outcome: failure, answeredBy };
-      deps.onHandlerError(operation.name, error);
-      throw error;
+      return handlerFailed(error, operation, answeredBy, deps);
     }
+    if (isThenable(value)) {
+      const resumeAt = at;
+      const resumeWith = session;
+      return Promise.resolve(value).then(
+        (answered) =>
+          answered === UNHANDLED
+            ? invokeAnswerers(servicePath, operation, answerers, args, facts, deps, resumeAt + 1, resumeWith)
+            : valueOutcome(answered, returnsXmlNode, answeredBy),
+        (error: unknown) => handlerFailed(error, operation, answeredBy, deps),
+      );
+    }
+    // A stub whose rules do not match passes the call on.
     if (value === UNHANDLED) continue;
+    return valueOutcome(value, returnsXmlNode, answeredBy);
+  }
+  return NOT_IMPLEMENTED_CALL;
+}
+
+function valueOutcome(value: unknown, returnsXmlNode: boolean, answeredBy: AnsweredBy): Invoked {
+  return {
+    outcome: { kind: 'value', value, code: returnsXmlNode ? codeOfRoot(value) : 'success' },
+    answeredBy,
+  };
+}
+
+function deadTicket(returnsXmlNode: boolean, answeredBy: AnsweredBy): Invoked {
+  return { outcome: failWith(returnsXmlNode, DomainErrors.INVALID_TICKET.text), answeredBy };
+}
+
+/** A store that cannot check the ticket is an outcome of its own; anything else still throws. */
+function guardFailed(error: unknown, answeredBy: AnsweredBy): Invoked {
+  const failure = storeFailureOutcome(error);
+  if (failure) return { outcome: failure, answeredBy };
+  throw error;
+}
+
+/** What a handler's error means: its SoapFault, a store outage, or (logged) the internal error. */
+function handlerFailed(
+  error: unknown,
+  operation: OperationModel,
+  answeredBy: AnsweredBy,
+  deps: InvokeDependencies,
+): Invoked {
+  if (error instanceof SoapFault) {
     return {
-      outcome: { kind: 'value', value, code: returnsXmlNode ? codeOfRoot(value) : 'success' },
+      outcome: {
+        kind: 'fault',
+        message: error.message,
+        faultCode: error.code,
+        code: codeOfMessage(error.message),
+      },
       answeredBy,
     };
   }
-  return NOT_IMPLEMENTED_CALL;
+  const failure = storeFailureOutcome(error);
+  if (failure) return { outcome: failure, answeredBy };
+  deps.onHandlerError(operation.name, error);
+  throw error;
 }
 
 /** {@link HandlerContext.fault}: the same for every call, so it is not made anew per call. */
@@ -164,22 +221,38 @@ function failWith(returnsXmlNode: boolean, message: string): CallOutcome {
     : { kind: 'fault', message, faultCode: 'Client', code: codeOfMessage(message) };
 }
 
+/** The session a guarded call runs in: its ticket and user. */
+interface Session {
+  readonly ticket: string;
+  readonly user: TicketUser;
+}
+
+/** Undefined for an unguarded operation, null for a dead ticket. */
+type Guarded = Session | undefined | null;
+
 /**
  * The ticket guard: the ticket parameter, or the `ticket` cookie when it is absent or empty, must
- * be live; using it slides its expiry. Undefined for an unguarded operation, null for a dead ticket.
+ * be live; using it slides its expiry. At once when the store answers at once (the memory store).
  */
-async function guard(
+function guard(
   operation: OperationModel,
   args: Arguments,
   facts: CallFacts,
   deps: InvokeDependencies,
-): Promise<{ ticket: string; user: TicketUser } | undefined | null> {
+): Guarded | Promise<Guarded> {
   const param = ticketParameter(operation);
   if (!param) return undefined;
   const given = args[param.name];
   const ticket = (typeof given === 'string' && given !== '' ? given : facts.cookieTicket) ?? '';
   if (ticket === '' || ticket.length > MAX_TICKET_LENGTH) return null;
-  const info = await deps.store.touch(ticket);
+  const { store } = deps;
+  const touched = store.touchAtOnce ? store.touchAtOnce(ticket) : store.touch(ticket);
+  return touched instanceof Promise
+    ? touched.then((info) => sessionOf(ticket, info, deps))
+    : sessionOf(ticket, touched, deps);
+}
+
+function sessionOf(ticket: string, info: TicketInfo | undefined, deps: InvokeDependencies): Guarded {
   if (!info) return null;
   const user = deps.users.find(info.userKey);
   if (user?.disabled) return null;

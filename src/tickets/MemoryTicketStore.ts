@@ -81,6 +81,10 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   async touch(ticket: string): Promise<TicketInfo | undefined> {
+    return this.touchAtOnce(ticket);
+  }
+
+  touchAtOnce(ticket: string): TicketInfo | undefined {
     // get() also marks the ticket most recently used; updateAgeOnGet restarts its window.
     const userKey = this.cache.get(ticket, { updateAgeOnGet: true });
     return userKey === undefined ? undefined : this.info(ticket, userKey);

@@ -27,6 +27,12 @@ export interface TicketStore {
   adopt(ticket: string, userKey: string): Promise<IssuedTicket>;
   /** Returns the live ticket and restarts its expiry window (sliding expiry); undefined when dead. */
   touch(ticket: string): Promise<TicketInfo | undefined>;
+  /**
+   * Optional: the same as {@link touch}, its answer given at once when the store knows it without
+   * waiting (the memory store), else its promise. The ticket guard uses it, so that a guarded call
+   * a stub or handler answers at once is answered in the turn its request arrived.
+   */
+  touchAtOnce?(ticket: string): TicketInfo | undefined | Promise<TicketInfo | undefined>;
   /** Returns the live ticket without changing anything; undefined when dead. */
   peek(ticket: string): Promise<TicketInfo | undefined>;
   /**
