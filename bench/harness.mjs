@@ -327,6 +327,17 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The run whose req/s is the median of `runs` (for an even count, the lower of the middle two). */
+export function medianRun(runs) {
+  return [...runs].sort((a, b) => a.rps - b.rps)[(runs.length - 1) >> 1];
+}
+
+/**
+ * Seconds measured per run in a phase of `settings.rounds` alternated rounds: BENCH_DURATION
+ * spread over the rounds, at least 2.
+ */
+export const roundSec = Math.max(2, Math.round(settings.durationSec / settings.rounds));
+
 // ---------------------------------------------------------------------------------------------
 // Formatting
 

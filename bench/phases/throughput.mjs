@@ -20,8 +20,10 @@ import {
   log,
   measure,
   median,
+  medianRun,
   nodeSoapIssuer,
   report,
+  roundSec,
   settings,
   ticketsFor,
 } from '../harness.mjs';
@@ -94,9 +96,6 @@ async function startWorkFloor(scenario, emulatorHolds, ownTickets) {
   return { workFloor, pool, storeTickets };
 }
 
-/** Seconds measured per run of a round: BENCH_DURATION shared out over the rounds, at least 2. */
-export const roundSec = Math.max(2, Math.round(settings.durationSec / settings.rounds));
-
 /**
  * The ratios taken within each round, between runs made one after another: name in the row,
  * label in the output, and how a round's runs give it (undefined where node-soap has no run).
@@ -112,11 +111,6 @@ const RATIOS = [
   ['nodeSoapCeiling', 'floor x node-soap', (r) => r.nodeSoap && r.floor.rps / r.nodeSoap.rps],
 ];
 const SERVERS = ['floor', 'workFloor', 'nodeSoap', 'emulator'];
-
-/** The run whose req/s is the median of `runs` (for an even count, the lower of the middle two). */
-function medianRun(runs) {
-  return [...runs].sort((a, b) => a.rps - b.rps)[(runs.length - 1) >> 1];
-}
 
 /**
  * Per scenario, settings.rounds rounds of floor, necessary work, node-soap (SOAP only) and

@@ -4,6 +4,9 @@
 // Each against a floor answering the same bytes: the emulator's answer is captured first (the
 // handler's and the stubs' must be identical, and the body must be fixtures/typed's expected
 // one), and bench/floor-server.mjs --answer serves it. Target: emulator >= 0.40 x that floor.
+// As in the throughput phase, BENCH_ROUNDS rounds of floor then emulator per row, the floor up
+// for the row's rounds, and the median of the rounds' own ratios judged: a floor measured once
+// and compared with runs minutes later measured the machine's drift as much as the emulator.
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -19,7 +22,7 @@ import {
   scenarioByName,
   startServerProcess,
 } from '../common.mjs';
-import { measure, report, settings, workDir } from '../harness.mjs';
+import { log, measure, median, medianRun, report, roundSec, settings, workDir } from '../harness.mjs';
 
 export const TYPED_SCENARIOS = ['soap11-docinfo', 'get-docinfo'];
 export const TYPED_VARIANTS = {
@@ -97,41 +100,54 @@ export async function typedPhase() {
           throw new Error(`${name}: the stubs and the handler answer differently`);
         }
         answers[name] = answer;
-        const row = (results[`${name}-${variant}`] ??= {
+        const key = `${name}-${variant}`;
+        const row = (results[key] = {
           label: `${scenario.label} (${variant})`,
           scenario: name,
           variant,
+          rounds: [],
         });
         const job = {
           kind: 'throughput',
           scenario: name,
           connections: settings.connections,
           warmupSec: settings.warmupSec,
-          durationSec: settings.durationSec,
+          durationSec: roundSec,
         };
-        if (!row.floor) {
-          const answerFile = path.join(workDir, `answer-${name}.json`);
-          writeFileSync(answerFile, JSON.stringify(answer));
-          const floor = await startServerProcess(
-            'floor',
-            [path.join(BENCH_DIR, 'floor-server.mjs'), '--answer', answerFile],
-            { core: SERVER_CORE },
-          );
-          try {
-            row.floor = await measure({ ...job, origin: floor.origin, serverPid: floor.pid });
-            report(`${name}-${variant}`, 'floor', row.floor);
-          } finally {
-            await floor.stop();
+        const answerFile = path.join(workDir, `answer-${name}.json`);
+        writeFileSync(answerFile, JSON.stringify(answer));
+        const floor = await startServerProcess(
+          'floor',
+          [path.join(BENCH_DIR, 'floor-server.mjs'), '--answer', answerFile],
+          { core: SERVER_CORE },
+        );
+        try {
+          for (let index = 0; index < settings.rounds; index++) {
+            const floorRun = await measure({ ...job, origin: floor.origin, serverPid: floor.pid });
+            report(key, 'floor', floorRun);
+            const emulatorRun = await measure({
+              ...job,
+              origin: server.origin,
+              serverPid: server.pid,
+              ticketsFile: file,
+            });
+            report(key, 'emulator', emulatorRun);
+            row.rounds.push({
+              floor: floorRun,
+              emulator: emulatorRun,
+              floorRatio: emulatorRun.rps / floorRun.rps,
+            });
           }
+        } finally {
+          await floor.stop();
         }
-        row.emulator = await measure({
-          ...job,
-          origin: server.origin,
-          serverPid: server.pid,
-          ticketsFile: file,
-        });
-        report(`${name}-${variant}`, 'emulator', row.emulator);
-        row.floorRatio = row.emulator.rps / row.floor.rps;
+        row.floor = medianRun(row.rounds.map((round) => round.floor));
+        row.emulator = medianRun(row.rounds.map((round) => round.emulator));
+        const ratios = row.rounds.map((round) => round.floorRatio);
+        row.floorRatio = median(ratios);
+        log(
+          `  ${key} x floor per round ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')} -> ${row.floorRatio.toFixed(2)}`,
+        );
       }
     } finally {
       await server.stop();
