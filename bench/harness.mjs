@@ -90,7 +90,7 @@ export const settings = {
   patienceSec: numberFromEnv('BENCH_PATIENCE', 120),
   /** Rounds of the throughput phase: floor, necessary work, node-soap, emulator, each round. */
   rounds: roundsFromEnv('BENCH_ROUNDS', 3, 1),
-  adminRounds: roundsFromEnv('BENCH_ADMIN_ROUNDS', 3, 3),
+  adminRounds: roundsFromEnv('BENCH_ADMIN_ROUNDS', 4, 2),
 };
 
 /**
