@@ -6,23 +6,27 @@
 //   node bench/ab.mjs soap11-logout-901 get-logout-901 -- before=/tmp/before/dist/main.js after=dist/main.js
 //   node bench/ab.mjs soap11-logout-901 -- on=dist/main.js off=dist/main.js,ADMIN_API:off
 //
-// Every build is started once, pinned to the server core, and stays up (idle) while the others
-// run. Each round runs every scenario on every build, one closed-loop run each (1 s warm-up, then
-// --seconds, default 3, at the throughput phase's 32 connections), the builds' order reversed
-// every other round so a drift of the machine hits each side alike. A build to compare with is
+// Each round starts every build anew, pinned to the server core (each stays up, idle, while the
+// others run), and runs every scenario on every build, one closed-loop run each (1 s warm-up,
+// then --seconds, default 3, at the throughput phase's 32 connections); the order of starting
+// and of running turns by one every round. New processes every round because identical emulator
+// processes here run up to 20 % apart for their whole life, the earlier started ones more often
+// the faster (bench/README.md, the admin phase): a process kept for all rounds would carry its
+// draw into every one. With as many rounds as builds (or a multiple), each build starts first
+// as often. A build to compare with is
 // made in a worktree: `git worktree add /tmp/before <rev> && ln -s "$PWD/node_modules"
 // /tmp/before/ && (cd /tmp/before && npx tsc -p tsconfig.build.json)`; it reads its fixtures
 // relative to its own dist/.
 //
 // Prints per scenario and build the median req/s and server CPU µs per request of the rounds
-// (--rounds, default 5), each round's req/s, and each build's median against the first's. [901]
+// (--rounds, default 6), each round's req/s, and each build's median against the first's. [901]
 // scenarios only: a success scenario needs tickets issued to each build (bench/run.mjs does that).
 import path from 'node:path';
 import { SERVER_CORE, emulatorReadyUrl, freePort, scenarioByName, startServerProcess } from './common.mjs';
 import { median, runLoad } from './harness.mjs';
 
 function parseArgs(argv) {
-  const options = { rounds: 5, seconds: 3 };
+  const options = { rounds: 6, seconds: 3 };
   const split = argv.indexOf('--');
   if (split < 0)
     throw new Error(
@@ -61,22 +65,34 @@ function parseArgs(argv) {
 }
 
 const { rounds, seconds, scenarios, builds } = parseArgs(process.argv.slice(2));
-const servers = [];
-try {
-  for (const build of builds) {
-    const port = await freePort();
-    servers.push(
-      await startServerProcess(build.label, [build.main], {
+
+/** The builds started one after the other, in `order`; all stopped again if one fails to start. */
+async function startAll(order) {
+  const servers = [];
+  try {
+    for (const build of order) {
+      const port = await freePort();
+      const server = await startServerProcess(build.label, [build.main], {
         core: SERVER_CORE,
         readyUrl: emulatorReadyUrl(port),
         env: { ...build.env, PORT: String(port), HOST: '127.0.0.1' },
-      }),
-    );
+      });
+      servers.push(server);
+    }
+    return servers;
+  } catch (error) {
+    await Promise.all(servers.map((server) => server.stop()));
+    throw error;
   }
-  const runs = new Map();
-  for (let round = 1; round <= rounds; round++) {
+}
+
+const runs = new Map();
+for (let round = 0; round < rounds; round++) {
+  const order = builds.map((_, i) => builds[(i + round) % builds.length]);
+  const servers = await startAll(order);
+  try {
     for (const scenario of scenarios) {
-      for (const server of round % 2 === 0 ? [...servers].reverse() : servers) {
+      for (const server of servers) {
         const result = await runLoad({
           kind: 'throughput',
           origin: server.origin,
@@ -91,21 +107,21 @@ try {
         runs.get(key).push({ rps: result.rps, cpuUs: (result.serverCpu * 1e6) / result.rps });
       }
     }
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
   }
-  for (const scenario of scenarios) {
-    const first = median(runs.get(`${scenario} ${servers[0].label}`).map((run) => run.rps));
-    for (const server of servers) {
-      const own = runs.get(`${scenario} ${server.label}`);
-      const rps = median(own.map((run) => run.rps));
-      const versus =
-        server === servers[0] ? '' : `  ${((rps / first - 1) * 100).toFixed(1)} % vs ${servers[0].label}`;
-      console.log(
-        `${scenario.padEnd(18)} ${server.label.padEnd(10)} ${Math.round(rps).toLocaleString('en-US').padStart(7)} req/s` +
-          `  ${median(own.map((run) => run.cpuUs)).toFixed(1)} µs CPU/req${versus}` +
-          `   rounds: ${own.map((run) => Math.round(run.rps)).join(' ')}`,
-      );
-    }
+}
+for (const scenario of scenarios) {
+  const first = median(runs.get(`${scenario} ${builds[0].label}`).map((run) => run.rps));
+  for (const build of builds) {
+    const own = runs.get(`${scenario} ${build.label}`);
+    const rps = median(own.map((run) => run.rps));
+    const versus =
+      build === builds[0] ? '' : `  ${((rps / first - 1) * 100).toFixed(1)} % vs ${builds[0].label}`;
+    console.log(
+      `${scenario.padEnd(18)} ${build.label.padEnd(10)} ${Math.round(rps).toLocaleString('en-US').padStart(7)} req/s` +
+        `  ${median(own.map((run) => run.cpuUs)).toFixed(1)} µs CPU/req${versus}` +
+        `   rounds: ${own.map((run) => Math.round(run.rps)).join(' ')}`,
+    );
   }
-} finally {
-  await Promise.all(servers.map((server) => server.stop()));
 }
