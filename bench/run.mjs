@@ -42,30 +42,44 @@ import { throughputPhase } from './phases/throughput.mjs';
 import { typedPhase } from './phases/typed.mjs';
 import { printTable, printTypedTable, verdicts } from './verdicts.mjs';
 
-/** Throughput and latency share one emulator and one node-soap server, and their ticket pools. */
+/** A new emulator at its defaults on the server core, with a ticket pool of its own. */
+async function startEmulator(startedPools) {
+  const port = await freePort();
+  const server = await startServerProcess('emulator', [path.join(ROOT, 'dist', 'main.js')], {
+    core: SERVER_CORE,
+    env: { PORT: String(port), HOST: '127.0.0.1' },
+    readyUrl: emulatorReadyUrl(port),
+  });
+  const pool = new TicketPool('emulator', emulatorIssuer(server.origin));
+  startedPools.push(pool);
+  return { server, pool };
+}
+
+/**
+ * Throughput starts a new emulator every round (phases/throughput.mjs); latency one for its
+ * phase, started after the throughput phase. Both share one node-soap server and its ticket pool.
+ */
 async function logOutPhases(results) {
   const servers = {};
+  const emulatorPools = [];
   try {
-    const port = await freePort();
-    servers.emulator = await startServerProcess('emulator', [path.join(ROOT, 'dist', 'main.js')], {
-      core: SERVER_CORE,
-      env: { PORT: String(port), HOST: '127.0.0.1' },
-      readyUrl: emulatorReadyUrl(port),
-    });
     servers.nodeSoap = await startServerProcess('node-soap', [path.join(BENCH_DIR, 'node-soap-server.mjs')], {
       core: SERVER_CORE,
     });
-    const pools = {
-      emulator: new TicketPool('emulator', emulatorIssuer(servers.emulator.origin)),
-      nodeSoap: new TicketPool('node-soap', nodeSoapIssuer(servers.nodeSoap.origin)),
-    };
+    const pools = { nodeSoap: new TicketPool('node-soap', nodeSoapIssuer(servers.nodeSoap.origin)) };
     log('\nthroughput (closed loop)');
-    results.throughput = await throughputPhase(servers, pools);
+    results.throughput = await throughputPhase(servers, pools, () => startEmulator(emulatorPools));
     if (!settings.skip.has('latency')) {
+      const { server, pool } = await startEmulator(emulatorPools);
+      servers.emulator = server;
+      pools.emulator = pool;
       log(`\nlatency at ${TARGETS.latencyLoad * 100}% of the maximum (open loop), emulator and floor`);
       results.latency = await latencyPhase(servers, pools, results.throughput);
     }
-    results.ticketsIssued = { emulator: pools.emulator.issuedTotal, emulatorIssueMs: pools.emulator.issueMs };
+    results.ticketsIssued = {
+      emulator: emulatorPools.reduce((sum, pool) => sum + pool.issuedTotal, 0),
+      emulatorIssueMs: emulatorPools.reduce((sum, pool) => sum + pool.issueMs, 0),
+    };
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
   }

@@ -76,9 +76,9 @@ async function checkWorkFloor(scenario, workFloor, fromFloor, ticket, expected) 
 }
 
 /**
- * The work floor for a scenario, its store holding as many tickets as the emulator's will while it
- * runs the scenario: the emulator pool's live tickets (each issued to the emulator and not yet
- * logged out), and on a success path at least the ones its own run will be given. On a success
+ * The work floor for a scenario, its store holding as many tickets as a round's emulator will
+ * while it runs the scenario (a new one every round: none on a [901] path, on a success path the
+ * ones its run will be given). On a success
  * path the work floor's run logs out tickets it issued itself (`/issue`, as node-soap's server
  * does), so they count towards that total. Resolves with the server and, on a success path, its
  * ticket pool.
@@ -115,13 +115,14 @@ const SERVERS = ['floor', 'workFloor', 'nodeSoap', 'emulator'];
 /**
  * Per scenario, settings.rounds rounds of floor, necessary work, node-soap (SOAP only) and
  * emulator, one run each (settings.warmupSec + roundSec), so each round's ratios compare runs
- * made within a minute of each other, whatever the machine's speed does across the phase. The
- * floor and the work floor are started once per scenario and stay up, idle, while the others
- * run. The row's ratios are the medians of the rounds' ratios; row.floor, row.emulator, ... the
+ * made within a minute of each other, whatever the machine's speed does across the phase. Every
+ * round has a new floor and a new emulator (`startEmulator`: the server and its ticket pool),
+ * started in turn floor first and emulator first; the work floor is started once per scenario
+ * and node-soap once for the phase, and they stay up, idle, while the others run. The row's ratios are the medians of the rounds' ratios; row.floor, row.emulator, ... the
  * run with the median req/s of each server (the table, the verdicts' notes, the latency phase's
  * pace); row.rounds every round's runs and ratios.
  */
-export async function throughputPhase(servers, pools) {
+export async function throughputPhase(servers, pools, startEmulator) {
   const results = {};
   log(
     `  ${settings.rounds} round${settings.rounds === 1 ? '' : 's'} per scenario (floor, necessary work, ` +
@@ -146,80 +147,98 @@ export async function throughputPhase(servers, pools) {
       (Math.max(0, ...row.rounds.map((round) => round[target]?.rps ?? 0)) || 20_000);
 
     const floorArgs = [path.join(BENCH_DIR, 'floor-server.mjs'), scenario.golden];
-    const floor = await startServerProcess('floor', floorArgs, { core: SERVER_CORE });
     let workFloor;
+    let workPool;
+    let ownTickets = 0;
     try {
-      const ticket = scenario.tickets ? await pools.emulator.take() : undefined;
-      await checkSameAnswer(scenario, servers.emulator, floor, ticket);
-      const fromFloor = await request(floor.origin, scenario.request(ticket));
-
-      // The necessary work: the same jobs on the same core, right after the floor in each round.
-      // Its success runs take fresh tickets as the emulator's do (the load generator's
-      // per-request path), sized from its own [901] run (else from the round's floor run, which
-      // it cannot outrun). Its store is filled before the first round, for `ownTickets` of its
-      // own (from the [901] run, else a guess): each run gets at least that many, so the store
-      // holds about what the emulator's does whatever the guess was.
-      const emulatorLive = pools.emulator.tickets.length;
-      const ownTickets = scenario.tickets
-        ? ticketsFor(path901?.workFloor?.rps ?? path901?.floor?.rps ?? 20_000, seconds)
-        : 0;
-      const emulatorHolds = scenario.tickets
-        ? Math.max(emulatorLive, ticketsFor(rpsFor('emulator'), seconds))
-        : emulatorLive;
-      const started = await startWorkFloor(scenario, emulatorHolds, ownTickets);
-      workFloor = started.workFloor;
-      const { pool } = started;
-      const workTicket = pool ? await pool.take() : undefined;
-      await checkWorkFloor(scenario, workFloor, fromFloor, workTicket, pool ? 'success' : 'E901');
-      row.workFloorStoreTickets = started.storeTickets + ownTickets;
-
       for (let index = 0; index < settings.rounds; index++) {
         log(`  round ${index + 1} of ${settings.rounds}`);
-        const round = {};
-        // The tickets of the round's node-soap and emulator runs, issued before its first run,
-        // so that its four runs follow each other closely (measure() tops up what is missing).
-        const tickets = {
-          nodeSoap: ticketsFor(rpsFor('nodeSoap'), seconds),
-          emulator: ticketsFor(rpsFor('emulator'), seconds),
-        };
-        if (scenario.tickets) {
-          if (scenario.nodeSoap) await pools.nodeSoap.fileWith(tickets.nodeSoap);
-          await pools.emulator.fileWith(tickets.emulator);
-        }
+        // A new floor and a new emulator every round, each started first in turn: identical
+        // processes here run up to 20 % apart for their whole life (bench/README.md), so one
+        // kept for every round would carry its draw into every ratio.
+        let floor;
+        let emulator;
+        try {
+          const startFloor = async () => {
+            floor = await startServerProcess('floor', floorArgs, { core: SERVER_CORE });
+          };
+          const startOwnEmulator = async () => {
+            emulator = await startEmulator();
+          };
+          for (const start of index % 2 === 0
+            ? [startFloor, startOwnEmulator]
+            : [startOwnEmulator, startFloor]) {
+            await start();
+          }
+          const ticket = scenario.tickets ? await emulator.pool.take() : undefined;
+          await checkSameAnswer(scenario, emulator.server, floor, ticket);
+          if (index === 0) {
+            // The necessary work: the same jobs on the same core, right after the floor in each
+            // round. Its success runs take fresh tickets as the emulator's do (the load
+            // generator's per-request path), sized from its own [901] run (else from the round's
+            // floor run, which it cannot outrun). Its store is filled before the first round so
+            // that it holds what a round's emulator holds, the tickets of its run (`ownTickets`
+            // of them its own, from the [901] run, else a guess: each run gets at least that many).
+            const fromFloor = await request(floor.origin, scenario.request(ticket));
+            ownTickets = scenario.tickets
+              ? ticketsFor(path901?.workFloor?.rps ?? path901?.floor?.rps ?? 20_000, seconds)
+              : 0;
+            const emulatorHolds = scenario.tickets ? ticketsFor(rpsFor('emulator'), seconds) : 0;
+            const started = await startWorkFloor(scenario, emulatorHolds, ownTickets);
+            workFloor = started.workFloor;
+            workPool = started.pool;
+            const workTicket = workPool ? await workPool.take() : undefined;
+            await checkWorkFloor(scenario, workFloor, fromFloor, workTicket, workPool ? 'success' : 'E901');
+            row.workFloorStoreTickets = started.storeTickets + ownTickets;
+          }
+          const round = { floorStartedFirst: index % 2 === 0 };
+          // The tickets of the round's node-soap and emulator runs, issued before its first run,
+          // so that its four runs follow each other closely (measure() tops up what is missing).
+          const tickets = {
+            nodeSoap: ticketsFor(rpsFor('nodeSoap'), seconds),
+            emulator: ticketsFor(rpsFor('emulator'), seconds),
+          };
+          if (scenario.tickets) {
+            if (scenario.nodeSoap) await pools.nodeSoap.fileWith(tickets.nodeSoap);
+            await emulator.pool.fileWith(tickets.emulator);
+          }
 
-        round.floor = await measure({ ...job, origin: floor.origin, serverPid: floor.pid });
-        report(name, 'floor', round.floor);
+          round.floor = await measure({ ...job, origin: floor.origin, serverPid: floor.pid });
+          report(name, 'floor', round.floor);
 
-        round.workFloor = await measure(
-          { ...job, origin: workFloor.origin, serverPid: workFloor.pid },
-          pool && {
-            pool,
-            tickets: Math.max(ownTickets, ticketsFor(path901?.workFloor?.rps ?? round.floor.rps, seconds)),
-          },
-        );
-        report(name, 'necessary', round.workFloor);
-
-        if (scenario.nodeSoap) {
-          const { origin, pid } = servers.nodeSoap;
-          round.nodeSoap = await measure(
-            { ...job, origin, serverPid: pid },
-            scenario.tickets && { pool: pools.nodeSoap, tickets: tickets.nodeSoap },
+          round.workFloor = await measure(
+            { ...job, origin: workFloor.origin, serverPid: workFloor.pid },
+            workPool && {
+              pool: workPool,
+              tickets: Math.max(ownTickets, ticketsFor(path901?.workFloor?.rps ?? round.floor.rps, seconds)),
+            },
           );
-          report(name, 'node-soap', round.nodeSoap);
+          report(name, 'necessary', round.workFloor);
+
+          if (scenario.nodeSoap) {
+            const { origin, pid } = servers.nodeSoap;
+            round.nodeSoap = await measure(
+              { ...job, origin, serverPid: pid },
+              scenario.tickets && { pool: pools.nodeSoap, tickets: tickets.nodeSoap },
+            );
+            report(name, 'node-soap', round.nodeSoap);
+          }
+
+          const { origin, pid } = emulator.server;
+          round.emulator = await measure(
+            { ...job, origin, serverPid: pid },
+            scenario.tickets && { pool: emulator.pool, tickets: tickets.emulator },
+          );
+          report(name, 'emulator', round.emulator);
+
+          for (const [key, , ratio] of RATIOS) round[key] = ratio(round);
+          row.rounds.push(round);
+        } finally {
+          await Promise.all([floor?.stop(), emulator?.server.stop()]);
         }
-
-        const { origin, pid } = servers.emulator;
-        round.emulator = await measure(
-          { ...job, origin, serverPid: pid },
-          scenario.tickets && { pool: pools.emulator, tickets: tickets.emulator },
-        );
-        report(name, 'emulator', round.emulator);
-
-        for (const [key, , ratio] of RATIOS) round[key] = ratio(round);
-        row.rounds.push(round);
       }
     } finally {
-      await Promise.all([floor.stop(), workFloor?.stop()]);
+      await workFloor?.stop();
     }
 
     for (const server of SERVERS) {
