@@ -45,10 +45,6 @@ const ANSWERED_BY: Readonly<Record<AnswerSource, AnsweredBy>> = {
 /** A call nobody answers. */
 const NOT_IMPLEMENTED_CALL: Invoked = { outcome: NOT_IMPLEMENTED, answeredBy: 'not-implemented' };
 
-function answeredBuiltIn(outcome: CallOutcome): Invoked {
-  return { outcome, answeredBy: 'built-in' };
-}
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&
@@ -77,12 +73,6 @@ export function invoke(
   facts: CallFacts,
   deps: InvokeDependencies,
 ): Invoked | Promise<Invoked> {
-  const first = answerers[0];
-  if (first === undefined) return NOT_IMPLEMENTED_CALL;
-  if (first.source === 'built-in') {
-    const ran = first.run(args, facts);
-    return ran instanceof Promise ? ran.then(answeredBuiltIn) : answeredBuiltIn(ran);
-  }
   return invokeAnswerers(servicePath, operation, answerers, args, facts, deps);
 }
 
