@@ -22,7 +22,7 @@
 // (--rounds, default 6), each round's req/s, and each build's median against the first's. [901]
 // scenarios only: a success scenario needs tickets issued to each build (bench/run.mjs does that).
 import path from 'node:path';
-import { SERVER_CORE, emulatorReadyUrl, freePort, scenarioByName, startServerProcess } from './common.mjs';
+import { scenarioByName, startEmulatorProcess, startInTurn } from './common.mjs';
 import { median, runLoad } from './harness.mjs';
 
 function parseArgs(argv) {
@@ -66,30 +66,12 @@ function parseArgs(argv) {
 
 const { rounds, seconds, scenarios, builds } = parseArgs(process.argv.slice(2));
 
-/** The builds started one after the other, in `order`; all stopped again if one fails to start. */
-async function startAll(order) {
-  const servers = [];
-  try {
-    for (const build of order) {
-      const port = await freePort();
-      const server = await startServerProcess(build.label, [build.main], {
-        core: SERVER_CORE,
-        readyUrl: emulatorReadyUrl(port),
-        env: { ...build.env, PORT: String(port), HOST: '127.0.0.1' },
-      });
-      servers.push(server);
-    }
-    return servers;
-  } catch (error) {
-    await Promise.all(servers.map((server) => server.stop()));
-    throw error;
-  }
-}
-
 const runs = new Map();
 for (let round = 0; round < rounds; round++) {
   const order = builds.map((_, i) => builds[(i + round) % builds.length]);
-  const servers = await startAll(order);
+  const servers = await startInTurn(
+    order.map((build) => () => startEmulatorProcess(build.label, { args: [build.main], env: build.env })),
+  );
   try {
     for (const scenario of scenarios) {
       for (const server of servers) {

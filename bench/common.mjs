@@ -333,6 +333,34 @@ export function emulatorReadyUrl(port) {
   return `http://127.0.0.1:${port}/srv.asmx/LogOut?AuthenticationTicket=${UNKNOWN_TICKET}`;
 }
 
+/**
+ * An emulator on the server core, on a free port of 127.0.0.1, with `env` besides; resolves once it
+ * answers. `args` are node's: `dist/main.js` unless told (another build, `--config`, node flags).
+ */
+export async function startEmulatorProcess(label, { args = [path.join(DIST, 'main.js')], env = {} } = {}) {
+  const port = await freePort();
+  return startServerProcess(label, args, {
+    core: SERVER_CORE,
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    readyUrl: emulatorReadyUrl(port),
+  });
+}
+
+/**
+ * Starts servers one after the other, in the order given (each of `starts` resolves with one);
+ * if one fails to start, stops those already up, then rethrows.
+ */
+export async function startInTurn(starts) {
+  const started = [];
+  try {
+    for (const start of starts) started.push(await start());
+    return started;
+  } catch (error) {
+    await Promise.all(started.map((server) => server.stop()));
+    throw error;
+  }
+}
+
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
 export function stopProcess(child, graceMs = 3000) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

@@ -13,10 +13,8 @@ import {
   BENCH_DIR,
   HAS_TASKSET,
   LOAD_CORE,
-  ROOT,
   SERVER_CORE,
-  emulatorReadyUrl,
-  freePort,
+  startEmulatorProcess,
   startServerProcess,
 } from './common.mjs';
 import {
@@ -44,12 +42,7 @@ import { printTable, printTypedTable, verdicts } from './verdicts.mjs';
 
 /** A new emulator at its defaults on the server core, with a ticket pool of its own. */
 async function startEmulator(startedPools) {
-  const port = await freePort();
-  const server = await startServerProcess('emulator', [path.join(ROOT, 'dist', 'main.js')], {
-    core: SERVER_CORE,
-    env: { PORT: String(port), HOST: '127.0.0.1' },
-    readyUrl: emulatorReadyUrl(port),
-  });
+  const server = await startEmulatorProcess('emulator');
   const pool = new TicketPool('emulator', emulatorIssuer(server.origin));
   startedPools.push(pool);
   return { server, pool };

@@ -10,17 +10,7 @@
 // measured that draw as much as the admin layer (two runs gave "off" 10-21 % slower). The median
 // of each side gives costPercent = (1 - defaults / off) x 100. Target: under
 // TARGETS.adminCostPercent.
-import path from 'node:path';
-import {
-  ROOT,
-  SERVER_CORE,
-  emulatorReadyUrl,
-  freePort,
-  readGolden,
-  request,
-  scenarioByName,
-  startServerProcess,
-} from '../common.mjs';
+import { readGolden, request, scenarioByName, startEmulatorProcess, startInTurn } from '../common.mjs';
 import { TARGETS, log, measure, median, report, settings } from '../harness.mjs';
 
 export const ADMIN_SCENARIOS = ['get-logout-901', 'soap11-logout-901'];
@@ -54,21 +44,10 @@ const cpuUsPerRequest = (result) =>
 
 /** The two servers of a round, started in `order`. */
 async function startPair(order) {
-  const servers = {};
-  try {
-    for (const mode of order) {
-      const port = await freePort();
-      servers[mode] = await startServerProcess(`emulator, ${mode}`, [path.join(ROOT, 'dist', 'main.js')], {
-        core: SERVER_CORE,
-        env: { PORT: String(port), HOST: '127.0.0.1', ...MODES[mode] },
-        readyUrl: emulatorReadyUrl(port),
-      });
-    }
-    return servers;
-  } catch (error) {
-    await Promise.all(Object.values(servers).map((server) => server.stop()));
-    throw error;
-  }
+  const started = await startInTurn(
+    order.map((mode) => () => startEmulatorProcess(`emulator, ${mode}`, { env: MODES[mode] })),
+  );
+  return Object.fromEntries(order.map((mode, i) => [mode, started[i]]));
 }
 
 export async function adminPhase() {

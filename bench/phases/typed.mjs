@@ -16,10 +16,9 @@ import {
   ROOT,
   SERVER_CORE,
   TICKET_IN_BODY,
-  emulatorReadyUrl,
-  freePort,
   request,
   scenarioByName,
+  startEmulatorProcess,
   startServerProcess,
 } from '../common.mjs';
 import { log, measure, median, medianRun, report, roundSec, settings, workDir } from '../harness.mjs';
@@ -33,15 +32,11 @@ const EXPECTED = { 'soap11-docinfo': 'soap11-GetDocumentInfo-ok', 'get-docinfo':
 /** Headers node:http writes itself (the floor's server writes its own). */
 const SERVER_WRITTEN = new Set(['content-length', 'date', 'connection', 'keep-alive']);
 
-/** Starts the emulator with a typed config; resolves with the server and one live ticket. */
-export async function startTypedEmulator(variant, extraArgs = []) {
-  const port = await freePort();
-  const server = await startServerProcess(
-    `emulator (${variant})`,
-    [...extraArgs, path.join(ROOT, 'dist', 'main.js'), '--config', TYPED_VARIANTS[variant]],
-    { core: SERVER_CORE, env: { PORT: String(port), HOST: '127.0.0.1' }, readyUrl: emulatorReadyUrl(port) },
-  );
-  return server;
+/** Starts the emulator with a typed config; resolves with the server once it answers. */
+export function startTypedEmulator(variant, extraArgs = []) {
+  return startEmulatorProcess(`emulator (${variant})`, {
+    args: [...extraArgs, path.join(ROOT, 'dist', 'main.js'), '--config', TYPED_VARIANTS[variant]],
+  });
 }
 
 /** One live ticket of `origin`, in a file for the load generator (`cycle`: the same on every request). */
